@@ -1,0 +1,12 @@
+using LabScheduler.Gateway.Apis;
+using LabScheduler.Gateway.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddLabSchedulerGateway();
+
+var app = builder.Build();
+app.MapHealthApi();
+app.Run();
+
+/// <summary>Visible to the functional tests' WebApplicationFactory.</summary>
+public partial class Program;

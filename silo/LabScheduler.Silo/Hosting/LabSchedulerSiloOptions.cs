@@ -1,0 +1,23 @@
+namespace LabScheduler.Silo.Hosting;
+
+/// <summary>How a silo joins the cluster and reaches PostgreSQL (section "Orleans" plus the connection string).</summary>
+public sealed class LabSchedulerSiloOptions
+{
+    /// <summary>Npgsql connection string of the database that holds the cluster, grain state and bookings.</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>Silos with the same cluster id form one cluster. Default "labsched".</summary>
+    public string ClusterId { get; set; } = "labsched";
+
+    /// <summary>Stable across deployments: grain state and reminders are keyed by it. Default "labscheduler".</summary>
+    public string ServiceId { get; set; } = "labscheduler";
+
+    /// <summary>Silo-to-silo port. Default 11111.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port for clients such as the gateway. Default 30000.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address other silos and clients use to reach this one. Default loopback.</summary>
+    public string AdvertisedIp { get; set; } = "127.0.0.1";
+}

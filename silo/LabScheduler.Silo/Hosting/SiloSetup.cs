@@ -1,0 +1,67 @@
+using System.Net;
+using LabScheduler.Grains.Common;
+using LabScheduler.Persistence;
+using LabScheduler.Persistence.Bookings;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Npgsql;
+using Orleans.Configuration;
+
+namespace LabScheduler.Silo.Hosting;
+
+/// <summary>The one place that wires a LabScheduler silo: used by the host and by the tests.</summary>
+public static class SiloSetup
+{
+    /// <summary>The ADO.NET invariant of Npgsql (the providers default to SQL Server).</summary>
+    public const string Invariant = "Npgsql";
+
+    /// <summary>
+    /// Clustering, grain storage and reminders on PostgreSQL, plus the services grains need.
+    /// <paramref name="clustering"/> false leaves membership to the caller (the test cluster).
+    /// </summary>
+    public static ISiloBuilder AddLabScheduler(this ISiloBuilder silo, LabSchedulerSiloOptions options, bool clustering = true)
+    {
+        if (clustering)
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.ClusterId;
+                o.ServiceId = options.ServiceId;
+            });
+            silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIp), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = options.ConnectionString;
+            });
+        }
+
+        silo.AddAdoNetGrainStorage(StorageNames.Default, o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = options.ConnectionString;
+            o.GrainStorageSerializer = new JsonGrainStateSerializer();
+        });
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = options.ConnectionString;
+        });
+        silo.Services.AddLabSchedulerServices(options.ConnectionString);
+        return silo;
+    }
+
+    /// <summary>The data source, the bookings store and the clock (unless one is registered already).</summary>
+    public static IServiceCollection AddLabSchedulerServices(this IServiceCollection services, string connectionString)
+    {
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        services.AddSingleton<BookingStore>();
+        services.AddSingleton<MigrationRunner>();
+        if (!services.Any(d => d.ServiceType == typeof(IClock)))
+        {
+            services.AddSingleton<IClock>(SystemClock.Instance);
+        }
+
+        return services;
+    }
+}

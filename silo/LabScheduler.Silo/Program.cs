@@ -1,0 +1,37 @@
+using LabScheduler.Domain.Time;
+using LabScheduler.Persistence;
+using LabScheduler.Silo.Hosting;
+using LabScheduler.Silo.Seeding;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+var builder = Host.CreateApplicationBuilder(args);
+var options = builder.Configuration.GetSection("Orleans").Get<LabSchedulerSiloOptions>() ?? new LabSchedulerSiloOptions();
+options.ConnectionString = builder.Configuration.GetConnectionString("LabScheduler")
+    ?? throw new InvalidOperationException("Set ConnectionStrings__LabScheduler (an Npgsql connection string).");
+
+// Migrations run before Orleans starts: clustering, storage and reminders need their tables.
+await MigrateAsync(options.ConnectionString);
+
+builder.UseOrleans(silo => silo.AddLabScheduler(options));
+builder.Services.AddHostedService(sp => new DataSeeder(
+    sp.GetRequiredService<IGrainFactory>(),
+    builder.Configuration.GetValue<bool>("Seed:Demo"),
+    sp.GetRequiredService<ILogger<DataSeeder>>()));
+
+var host = builder.Build();
+host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LabScheduler.Silo")
+    .LogInformation("Silo {ClusterId}/{ServiceId} on ports {SiloPort}/{GatewayPort}; IANA tz database {TzdbVersion}",
+        options.ClusterId, options.ServiceId, options.SiloPort, options.GatewayPort, LabTime.ZoneDatabaseVersion);
+await host.RunAsync();
+
+static async Task MigrateAsync(string connectionString)
+{
+    var services = new ServiceCollection();
+    services.AddLogging(l => l.AddConsole());
+    services.AddLabSchedulerServices(connectionString);
+    await using var provider = services.BuildServiceProvider();
+    await provider.GetRequiredService<MigrationRunner>().ApplyAsync();
+}

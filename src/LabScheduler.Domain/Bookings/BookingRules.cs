@@ -1,0 +1,56 @@
+namespace LabScheduler.Domain.Bookings;
+
+/// <summary>An instrument's booking rules (shared/API.md, "rules"); every default is the contract's.</summary>
+public sealed record BookingRules
+{
+    /// <summary>Starts and ends lie on this grid, counted from local midnight in the lab's zone.</summary>
+    public int SlotMinutes { get; init; } = 15;
+
+    public int MinMinutes { get; init; } = 15;
+
+    public int MaxMinutes { get; init; } = 480;
+
+    /// <summary>Kept free after each booking.</summary>
+    public int BufferMinutes { get; init; }
+
+    /// <summary>The earliest start is now plus this.</summary>
+    public int LeadMinutes { get; init; }
+
+    /// <summary>The latest start is now plus this many days.</summary>
+    public int HorizonDays { get; init; } = 90;
+
+    public bool RequiresApproval { get; init; }
+
+    public bool RequiresAuthorization { get; init; }
+
+    /// <summary>How many bookings may overlap (seats).</summary>
+    public int Capacity { get; init; } = 1;
+
+    /// <summary>Minutes after the start by which a booking must be checked in, else it is a no-show.</summary>
+    public int NoShowMinutes { get; init; } = 15;
+
+    public static BookingRules Default { get; } = new();
+
+    /// <summary>Field name and message for every rule out of range; empty when all are valid.</summary>
+    public IReadOnlyDictionary<string, string> Validate()
+    {
+        var errors = new Dictionary<string, string>();
+        void Check(bool ok, string field, string message)
+        {
+            if (!ok)
+            {
+                errors[field] = message;
+            }
+        }
+
+        Check(SlotMinutes is >= 1 and <= 1440 && 1440 % SlotMinutes == 0, "rules.slotMinutes", "must divide a day (1 to 1440, e.g. 5, 15, 30, 60)");
+        Check(MinMinutes >= 1, "rules.minMinutes", "must be at least 1");
+        Check(MaxMinutes >= MinMinutes && MaxMinutes <= 31 * 1440, "rules.maxMinutes", "must be at least minMinutes and at most 31 days");
+        Check(BufferMinutes is >= 0 and <= 1440, "rules.bufferMinutes", "must be 0 to 1440");
+        Check(LeadMinutes is >= 0 and <= 365 * 1440, "rules.leadMinutes", "must be 0 to a year");
+        Check(HorizonDays is >= 1 and <= 3660, "rules.horizonDays", "must be 1 to 3660");
+        Check(Capacity is >= 1 and <= 1000, "rules.capacity", "must be 1 to 1000");
+        Check(NoShowMinutes is >= 0 and <= 1440, "rules.noShowMinutes", "must be 0 to 1440");
+        return errors;
+    }
+}

@@ -1,0 +1,29 @@
+namespace LabScheduler.Domain.Errors;
+
+/// <summary>The stable error codes of the public contract (shared/API.md, "Error codes").</summary>
+public static class ErrorCodes
+{
+    public const string Validation = "validation";
+    public const string NotFound = "not-found";
+    public const string Unauthenticated = "auth.unauthenticated";
+    public const string Forbidden = "auth.forbidden";
+    public const string NotTeamMember = "auth.not-team-member";
+    public const string NotAuthorizedOnInstrument = "auth.not-authorized-on-instrument";
+    public const string BookingConflict = "booking.conflict";
+    public const string OutsideOpeningHours = "booking.outside-opening-hours";
+    public const string TooShort = "booking.too-short";
+    public const string TooLong = "booking.too-long";
+    public const string OffGrid = "booking.off-grid";
+    public const string LeadTime = "booking.lead-time";
+    public const string BeyondHorizon = "booking.beyond-horizon";
+    public const string InPast = "booking.in-past";
+    public const string InstrumentUnavailable = "booking.instrument-unavailable";
+    public const string InvalidTransition = "booking.invalid-transition";
+    public const string BlackoutConflict = "blackout.conflict";
+    public const string QuotaExceeded = "quota.exceeded";
+    public const string UnknownZone = "time.unknown-zone";
+    public const string NonexistentLocal = "time.nonexistent-local";
+    public const string AmbiguousLocal = "time.ambiguous-local";
+    public const string IdempotencyMismatch = "idempotency.mismatch";
+    public const string AlreadyExists = "conflict.exists";
+}

@@ -1,0 +1,333 @@
+using LabScheduler.Contracts.Bookings;
+using LabScheduler.Contracts.Common;
+using LabScheduler.Contracts.Instruments;
+using LabScheduler.Contracts.Teams;
+using LabScheduler.Domain.Availability;
+using LabScheduler.Domain.Bookings;
+using LabScheduler.Domain.Errors;
+using LabScheduler.Domain.Time;
+using LabScheduler.Grains.Common;
+using LabScheduler.Persistence.Bookings;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace LabScheduler.Grains.Instruments;
+
+/// <inheritdoc cref="IInstrumentGrain"/>
+/// <remarks>
+/// The single writer of its instrument's bookings: conflicts are answered from the in-memory
+/// <see cref="BookingCalendar"/>, and every change is committed to the bookings table before
+/// it is acknowledged. Should the database refuse a write that memory allowed (another
+/// activation wrote first), the grain reloads its calendar and answers from the truth.
+/// </remarks>
+public sealed partial class InstrumentGrain(
+    [PersistentState("instrument", StorageNames.Default)] IPersistentState<InstrumentState> state,
+    BookingStore store,
+    IClock clock,
+    ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
+{
+    // How far back an activation loads bookings that still hold time (ended but not yet completed).
+    private static readonly Duration LoadBack = Duration.FromDays(1);
+
+    private readonly BookingCalendar _calendar = new();
+    private readonly Dictionary<Guid, Booking> _holding = [];
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.RecordExists)
+        {
+            await ReloadCalendarAsync(cancellationToken);
+        }
+    }
+
+    async Task<CommandResult<InstrumentView>> IInstrumentGrain.InitializeAsync(InstrumentDefinition definition, string labId, string timeZone)
+    {
+        if (state.State.Definition is not null)
+        {
+            return Checks.Exists("instrument", Id);
+        }
+
+        var ruleErrors = definition.Rules.Validate();
+        var problem = Checks.First(
+            definition.Id == Id ? null : new Problem(ErrorCodes.Validation, "The definition's id is not the grain's."),
+            Checks.Id(definition.Id, "id"),
+            Checks.Id(labId, "labId"),
+            Checks.Text(definition.Name, "name"),
+            Checks.Text(definition.Category, "category", 64),
+            Checks.Zone(timeZone),
+            definition.Currency is { Length: 3 } c && c.All(char.IsAsciiLetterUpper) ? null : new Problem(ErrorCodes.Validation, "currency must be an ISO 4217 code."),
+            definition.Rates is { Internal: >= 0, Partner: >= 0, External: >= 0 } ? null : new Problem(ErrorCodes.Validation, "rates must not be negative."),
+            ruleErrors.Count == 0 ? null : new Problem(ErrorCodes.Validation, string.Join("; ", ruleErrors.Select(e => $"{e.Key} {e.Value}"))));
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        state.State.Definition = definition;
+        state.State.LabId = labId;
+        state.State.TimeZone = timeZone;
+        await state.WriteStateAsync();
+        return CommandResult<InstrumentView>.Ok(View(definition));
+    }
+
+    Task<InstrumentView?> IInstrumentGrain.GetAsync() =>
+        Task.FromResult(state.State.Definition is { } definition ? View(definition) : null);
+
+    Task<CommandResult<InstrumentView>> IInstrumentGrain.SetOpeningHoursAsync(OpeningHours hours) =>
+        ChangeSettings(() => state.State.OpeningHours = hours);
+
+    Task<CommandResult<InstrumentView>> IInstrumentGrain.SetStatusAsync(InstrumentStatus status) =>
+        ChangeSettings(() => state.State.Status = status);
+
+    Task<CommandResult<InstrumentView>> IInstrumentGrain.SetAuthorizationAsync(string userId, bool authorized) =>
+        Checks.Id(userId, "userId") is { } problem
+            ? Task.FromResult<CommandResult<InstrumentView>>(problem)
+            : ChangeSettings(() =>
+            {
+                state.State.AuthorizedUsers.Remove(userId);
+                if (authorized)
+                {
+                    state.State.AuthorizedUsers.Add(userId);
+                }
+            });
+
+    async Task<CommandResult<Blackout>> IInstrumentGrain.AddBlackoutAsync(Interval interval, string reason, bool cancelConflicting, string actorId)
+    {
+        if (state.State.Definition is null)
+        {
+            return Checks.NotFound("instrument", Id);
+        }
+
+        if (interval.End <= interval.Start)
+        {
+            return new Problem(ErrorCodes.Validation, "The end must be after the start.");
+        }
+
+        var hit = _calendar.Overlapping(interval).Select(e => _holding[e.Id]).ToList();
+        if (hit.Count > 0 && !cancelConflicting)
+        {
+            return new Problem(ErrorCodes.BlackoutConflict, $"The blackout would hit {hit.Count} booking(s); set cancelConflicting to cancel them.")
+            {
+                Items = [.. hit.Select(b => b.Id.ToString())],
+            };
+        }
+
+        foreach (var booking in hit)
+        {
+            var cancelled = await TransitionAsync(booking.Id, BookingStatus.Cancelled, $"Blackout: {reason}");
+            if (!cancelled.IsSuccess)
+            {
+                return cancelled.Problem!;
+            }
+        }
+
+        var blackout = new Blackout(Guid.CreateVersion7(), interval, reason);
+        var now = clock.GetCurrentInstant();
+        state.State.Blackouts.RemoveAll(b => b.Interval.End <= now);
+        state.State.Blackouts.Add(blackout);
+        await state.WriteStateAsync();
+        LogBlackout(logger, Id, interval.Start, interval.End, hit.Count);
+        return CommandResult<Blackout>.Ok(blackout);
+    }
+
+    async Task<CommandResult<Booking>> IInstrumentGrain.BookAsync(BookCommand command)
+    {
+        if (state.State.Definition is not { } definition)
+        {
+            return Checks.NotFound("instrument", Id);
+        }
+
+        if (command.BookingId is { } requestedId && await FindBookingAsync(requestedId) is { } existing)
+        {
+            // A retry of the same request gets the same booking; another request with that id does not.
+            return existing.TeamId == command.TeamId && existing.UserId == command.UserId && existing.Interval == command.Interval
+                ? CommandResult<Booking>.Ok(existing)
+                : Checks.Exists("booking", requestedId.ToString());
+        }
+
+        if (!await GrainFactory.GetGrain<ITeamGrain>(command.TeamId).IsMemberAsync(command.UserId))
+        {
+            return new Problem(ErrorCodes.NotTeamMember, $"User '{command.UserId}' is not a member of team '{command.TeamId}'.");
+        }
+
+        var rules = definition.Rules;
+        if (rules.RequiresAuthorization && !state.State.AuthorizedUsers.Contains(command.UserId))
+        {
+            return new Problem(ErrorCodes.NotAuthorizedOnInstrument, $"User '{command.UserId}' has no training sign-off on '{Id}'.");
+        }
+
+        var now = clock.GetCurrentInstant();
+        var check = BookingPolicy.Check(command.Interval, now, Schedule(definition), _calendar);
+        if (!check.IsSuccess)
+        {
+            return CommandResult<Booking>.Fail(check.Error);
+        }
+
+        var booking = new Booking
+        {
+            Id = command.BookingId ?? Guid.CreateVersion7(),
+            InstrumentId = Id,
+            LabId = state.State.LabId,
+            TeamId = command.TeamId,
+            UserId = command.UserId,
+            Status = rules.RequiresApproval ? BookingStatus.Pending : BookingStatus.Confirmed,
+            Interval = command.Interval,
+            Purpose = command.Purpose,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Exclusive = rules.Capacity == 1,
+        };
+
+        switch (await store.InsertAsync(booking))
+        {
+            case WriteOutcome.Written:
+                Hold(booking);
+                LogBooked(logger, Id, booking.Id, booking.Interval.Start, booking.Interval.End);
+                return CommandResult<Booking>.Ok(booking);
+            case WriteOutcome.Overlap:
+                // Memory said free, the database said taken: another writer got there first.
+                LogRefusedByDatabase(logger, Id, booking.Interval.Start, booking.Interval.End);
+                await ReloadCalendarAsync(CancellationToken.None);
+                return new Problem(ErrorCodes.BookingConflict, "Another booking of this time was stored a moment ago.");
+            default:
+                return Checks.Exists("booking", booking.Id.ToString());
+        }
+    }
+
+    Task<CommandResult<Booking>> IInstrumentGrain.CancelAsync(Guid bookingId, string actorId, string? reason) =>
+        TransitionAsync(bookingId, BookingStatus.Cancelled, reason);
+
+    Task<CommandResult<Booking>> IInstrumentGrain.ApproveAsync(Guid bookingId, string actorId) =>
+        TransitionAsync(bookingId, BookingStatus.Confirmed, null);
+
+    Task<CommandResult<Booking>> IInstrumentGrain.RejectAsync(Guid bookingId, string actorId, string? reason) =>
+        TransitionAsync(bookingId, BookingStatus.Rejected, reason);
+
+    Task<Booking?> IInstrumentGrain.GetBookingAsync(Guid bookingId) => FindBookingAsync(bookingId);
+
+    Task<IReadOnlyList<Booking>> IInstrumentGrain.GetCalendarAsync(Interval window) =>
+        Task.FromResult<IReadOnlyList<Booking>>([.. _calendar.Overlapping(window).Select(e => _holding[e.Id])]);
+
+    private async Task<CommandResult<Booking>> TransitionAsync(Guid bookingId, BookingStatus target, string? reason)
+    {
+        // Two rounds at most: if the stored row moved on since we read it, read it again and decide anew.
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var booking = await FindBookingAsync(bookingId);
+            if (booking is null)
+            {
+                return Checks.NotFound("booking", bookingId.ToString());
+            }
+
+            var allowed = BookingLifecycle.Transition(booking.Status, target);
+            if (!allowed.IsSuccess)
+            {
+                return CommandResult<Booking>.Fail(allowed.Error);
+            }
+
+            var now = clock.GetCurrentInstant();
+            var outcome = await store.UpdateStatusAsync(booking.Id, booking.Version, target, reason, now);
+            if (outcome == WriteOutcome.Written)
+            {
+                var updated = booking with { Status = target, StatusReason = reason, UpdatedAt = now, Version = booking.Version + 1 };
+                if (BookingLifecycle.HoldsTime(target))
+                {
+                    Hold(updated);
+                }
+                else
+                {
+                    Release(updated.Id);
+                }
+
+                return CommandResult<Booking>.Ok(updated);
+            }
+
+            // Stale: forget what memory holds of this booking and read the row again.
+            Release(bookingId);
+            if (await store.FindAsync(bookingId) is { } fresh && BookingLifecycle.HoldsTime(fresh.Status) && fresh.InstrumentId == Id)
+            {
+                Hold(fresh);
+            }
+        }
+
+        return new Problem(ErrorCodes.BookingConflict, "The booking was changed by someone else at the same moment; try again.");
+    }
+
+    private async Task<Booking?> FindBookingAsync(Guid bookingId)
+    {
+        if (_holding.TryGetValue(bookingId, out var held))
+        {
+            return held;
+        }
+
+        var stored = await store.FindAsync(bookingId);
+        return stored?.InstrumentId == Id ? stored : null;
+    }
+
+    private async Task ReloadCalendarAsync(CancellationToken cancellationToken)
+    {
+        var rows = await store.LoadHoldingTimeAsync(Id, clock.GetCurrentInstant() - LoadBack, cancellationToken);
+        foreach (var id in _holding.Keys.ToList())
+        {
+            Release(id);
+        }
+
+        foreach (var row in rows)
+        {
+            Hold(row);
+        }
+    }
+
+    private void Hold(Booking booking)
+    {
+        _holding[booking.Id] = booking;
+        _calendar.Add(booking.Id, booking.Interval);
+    }
+
+    private void Release(Guid bookingId)
+    {
+        _holding.Remove(bookingId);
+        _calendar.Remove(bookingId);
+    }
+
+    private async Task<CommandResult<InstrumentView>> ChangeSettings(Action change)
+    {
+        if (state.State.Definition is not { } definition)
+        {
+            return Checks.NotFound("instrument", Id);
+        }
+
+        change();
+        await state.WriteStateAsync();
+        return CommandResult<InstrumentView>.Ok(View(definition));
+    }
+
+    private InstrumentSchedule Schedule(InstrumentDefinition definition) => new(
+        LabTime.FindZone(state.State.TimeZone).Value,
+        definition.Rules,
+        state.State.OpeningHours,
+        [.. state.State.Blackouts.Select(b => b.Interval)],
+        state.State.Status == InstrumentStatus.Active);
+
+    private InstrumentView View(InstrumentDefinition definition) => new()
+    {
+        Definition = definition,
+        LabId = state.State.LabId,
+        TimeZone = state.State.TimeZone,
+        Status = state.State.Status,
+        OpeningHours = state.State.OpeningHours,
+        Blackouts = [.. state.State.Blackouts],
+        AuthorizedUsers = [.. state.State.AuthorizedUsers],
+    };
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Instrument {InstrumentId} booked {BookingId} from {Start} to {End}")]
+    private static partial void LogBooked(ILogger logger, string instrumentId, Guid bookingId, Instant start, Instant end);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instrument {InstrumentId}: the database refused an overlap memory allowed ({Start} to {End}); reloading the calendar")]
+    private static partial void LogRefusedByDatabase(ILogger logger, string instrumentId, Instant start, Instant end);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instrument {InstrumentId} blacked out {Start} to {End}, cancelling {Cancelled} booking(s)")]
+    private static partial void LogBlackout(ILogger logger, string instrumentId, Instant start, Instant end, int cancelled);
+}

@@ -1,0 +1,26 @@
+using LabScheduler.Contracts.Instruments;
+using LabScheduler.Domain.Availability;
+
+namespace LabScheduler.Grains.Instruments;
+
+/// <summary>
+/// Grain state of an instrument: small and bounded (bookings live in their own table,
+/// one row each), so rewriting it on a settings change stays cheap.
+/// </summary>
+public sealed class InstrumentState
+{
+    public InstrumentDefinition? Definition { get; set; }
+
+    public string LabId { get; set; } = "";
+
+    public string TimeZone { get; set; } = "";
+
+    public InstrumentStatus Status { get; set; }
+
+    public OpeningHours OpeningHours { get; set; } = OpeningHours.AlwaysOpen;
+
+    /// <summary>Blackouts that have not yet ended; past ones are dropped on the next write.</summary>
+    public List<Blackout> Blackouts { get; set; } = [];
+
+    public List<string> AuthorizedUsers { get; set; } = [];
+}

@@ -1,0 +1,148 @@
+using LabScheduler.Contracts.Bookings;
+using LabScheduler.Domain.Bookings;
+using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LabScheduler.Persistence.Bookings;
+
+/// <summary>How a write of a booking row ended.</summary>
+public enum WriteOutcome
+{
+    Written,
+
+    /// <summary>The exclusion constraint refused an overlap with another active booking.</summary>
+    Overlap,
+
+    /// <summary>The row changed since it was read (version mismatch), or a row with that id exists.</summary>
+    Stale,
+}
+
+/// <summary>
+/// The bookings table. Each write is one statement in its own implicit transaction, so a
+/// booking costs O(1) writes however long the calendar, and a returned
+/// <see cref="WriteOutcome.Written"/> means committed.
+/// </summary>
+public sealed class BookingStore(NpgsqlDataSource dataSource)
+{
+    private const string Columns =
+        "id, instrument_id, lab_id, team_id, user_id, status, lower(during), upper(during), exclusive, purpose, status_reason, created_at, updated_at, version";
+
+    private const string ExclusionViolation = "23P01";
+    private const string UniqueViolation = "23505";
+
+    /// <summary>Inserts a new booking row.</summary>
+    public async Task<WriteOutcome> InsertAsync(Booking booking, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO bookings (id, instrument_id, lab_id, team_id, user_id, status, during, exclusive, purpose, status_reason, created_at, updated_at, version)
+            VALUES (@id, @instrument, @lab, @team, @user, @status, tstzrange(@start, @end, '[)'), @exclusive, @purpose, @reason, @created, @updated, @version)
+            """);
+        var p = command.Parameters;
+        p.AddWithValue("id", booking.Id);
+        p.AddWithValue("instrument", booking.InstrumentId);
+        p.AddWithValue("lab", booking.LabId);
+        p.AddWithValue("team", booking.TeamId);
+        p.AddWithValue("user", booking.UserId);
+        p.AddWithValue("status", BookingLifecycle.ToWire(booking.Status));
+        p.AddWithValue("start", NpgsqlDbType.TimestampTz, booking.Interval.Start.ToDateTimeUtc());
+        p.AddWithValue("end", NpgsqlDbType.TimestampTz, booking.Interval.End.ToDateTimeUtc());
+        p.AddWithValue("exclusive", booking.Exclusive);
+        p.AddWithValue("purpose", booking.Purpose);
+        p.AddWithValue("reason", NpgsqlDbType.Text, (object?)booking.StatusReason ?? DBNull.Value);
+        p.AddWithValue("created", NpgsqlDbType.TimestampTz, booking.CreatedAt.ToDateTimeUtc());
+        p.AddWithValue("updated", NpgsqlDbType.TimestampTz, booking.UpdatedAt.ToDateTimeUtc());
+        p.AddWithValue("version", booking.Version);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return WriteOutcome.Written;
+        }
+        catch (PostgresException e) when (e.SqlState == ExclusionViolation)
+        {
+            return WriteOutcome.Overlap;
+        }
+        catch (PostgresException e) when (e.SqlState == UniqueViolation)
+        {
+            return WriteOutcome.Stale;
+        }
+    }
+
+    /// <summary>
+    /// Writes a new status for a booking whose stored version is <paramref name="expectedVersion"/>;
+    /// the stored version becomes one more.
+    /// </summary>
+    public async Task<WriteOutcome> UpdateStatusAsync(
+        Guid id, int expectedVersion, BookingStatus status, string? reason, Instant updatedAt, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE bookings SET status = @status, status_reason = @reason, updated_at = @updated, version = version + 1
+            WHERE id = @id AND version = @version
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("version", expectedVersion);
+        command.Parameters.AddWithValue("status", BookingLifecycle.ToWire(status));
+        command.Parameters.AddWithValue("reason", NpgsqlDbType.Text, (object?)reason ?? DBNull.Value);
+        command.Parameters.AddWithValue("updated", NpgsqlDbType.TimestampTz, updatedAt.ToDateTimeUtc());
+        try
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? WriteOutcome.Written : WriteOutcome.Stale;
+        }
+        catch (PostgresException e) when (e.SqlState == ExclusionViolation)
+        {
+            return WriteOutcome.Overlap;
+        }
+    }
+
+    /// <summary>The bookings of an instrument that hold time and end after <paramref name="endsAfter"/>.</summary>
+    public async Task<IReadOnlyList<Booking>> LoadHoldingTimeAsync(string instrumentId, Instant endsAfter, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {Columns} FROM bookings
+            WHERE instrument_id = @instrument AND status IN ('pending', 'confirmed', 'checked-in') AND upper(during) > @after
+            ORDER BY lower(during)
+            """);
+        command.Parameters.AddWithValue("instrument", instrumentId);
+        command.Parameters.AddWithValue("after", NpgsqlDbType.TimestampTz, endsAfter.ToDateTimeUtc());
+        return await ReadAll(command, cancellationToken);
+    }
+
+    /// <summary>One booking by id, or null.</summary>
+    public async Task<Booking?> FindAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM bookings WHERE id = @id");
+        command.Parameters.AddWithValue("id", id);
+        var rows = await ReadAll(command, cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    private static async Task<IReadOnlyList<Booking>> ReadAll(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var rows = new List<Booking>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new Booking
+            {
+                Id = reader.GetGuid(0),
+                InstrumentId = reader.GetString(1),
+                LabId = reader.GetString(2),
+                TeamId = reader.GetString(3),
+                UserId = reader.GetString(4),
+                Status = BookingLifecycle.FromWire(reader.GetString(5)) ?? throw new InvalidDataException($"Unknown status '{reader.GetString(5)}'."),
+                Interval = new Interval(ToInstant(reader, 6), ToInstant(reader, 7)),
+                Exclusive = reader.GetBoolean(8),
+                Purpose = reader.GetString(9),
+                StatusReason = reader.IsDBNull(10) ? null : reader.GetString(10),
+                CreatedAt = ToInstant(reader, 11),
+                UpdatedAt = ToInstant(reader, 12),
+                Version = reader.GetInt32(13),
+            });
+        }
+
+        return rows;
+    }
+
+    private static Instant ToInstant(NpgsqlDataReader reader, int ordinal) =>
+        Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
+}
