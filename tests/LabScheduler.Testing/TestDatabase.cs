@@ -37,7 +37,7 @@ public sealed class TestDatabase : IAsyncDisposable
                 "LABSCHED_TEST_DB is not set: run the tests with ./test.sh, which starts a private PostgreSQL and sets it.");
         }
 
-        var name = $"t_{new string([.. purpose.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(30)])}_{Guid.NewGuid():N}"[..50];
+        var name = $"t_{new string([.. purpose.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(24)])}_{Guid.NewGuid():N}";
         await using (var admin = NpgsqlDataSource.Create(server))
         await using (var create = admin.CreateCommand($"CREATE DATABASE \"{name}\""))
         {

@@ -1,0 +1,70 @@
+using LabScheduler.Contracts.Instruments;
+using LabScheduler.Contracts.Labs;
+using LabScheduler.Contracts.Teams;
+using LabScheduler.Contracts.Users;
+using LabScheduler.Domain.Bookings;
+
+namespace LabScheduler.Grains.Tests;
+
+/// <summary>Creates a lab with one instrument, a team and a member, under fresh ids per test.</summary>
+internal sealed class Scenario
+{
+    private Scenario(IGrainFactory grains, string suffix)
+    {
+        Grains = grains;
+        LabId = $"lab-{suffix}";
+        InstrumentId = $"inst-{suffix}";
+        TeamId = $"team-{suffix}";
+        UserId = $"user-{suffix}";
+        OutsiderId = $"outsider-{suffix}";
+    }
+
+    public IGrainFactory Grains { get; }
+
+    public string LabId { get; }
+
+    public string InstrumentId { get; }
+
+    public string TeamId { get; }
+
+    public string UserId { get; }
+
+    public string OutsiderId { get; }
+
+    public IInstrumentGrain Instrument => Grains.GetGrain<IInstrumentGrain>(InstrumentId);
+
+    public static async Task<Scenario> CreateAsync(IGrainFactory grains, BookingRules? rules = null, string zone = "Asia/Shanghai")
+    {
+        var scenario = new Scenario(grains, Guid.NewGuid().ToString("N")[..12]);
+        await scenario.SetUpAsync(rules ?? BookingRules.Default, zone);
+        return scenario;
+    }
+
+    private async Task SetUpAsync(BookingRules rules, string zone)
+    {
+        foreach (var id in new[] { UserId, OutsiderId })
+        {
+            var user = await Grains.GetGrain<IUserGrain>(id).CreateAsync(new UserProfile
+            {
+                Id = id, DisplayName = id, Email = $"{id}@example.org", TimeZone = "Asia/Dushanbe", MemberState = "TJ",
+            });
+            Assert.True(user.IsSuccess, user.Problem?.Detail);
+        }
+
+        var lab = await Grains.GetGrain<ILabGrain>(LabId).CreateAsync(new LabProfile
+        {
+            Id = LabId, Name = "Test lab", HostInstitution = "Test university", MemberState = "CN", TimeZone = zone, PartnerStates = ["TJ"],
+        });
+        Assert.True(lab.IsSuccess, lab.Problem?.Detail);
+
+        var instrument = await Grains.GetGrain<ILabGrain>(LabId).AddInstrumentAsync(new InstrumentDefinition
+        {
+            Id = InstrumentId, Name = "NMR 600", Category = "nmr", Currency = "CNY", Rates = new Rates(100, 150, 200), Rules = rules,
+        });
+        Assert.True(instrument.IsSuccess, instrument.Problem?.Detail);
+
+        var team = Grains.GetGrain<ITeamGrain>(TeamId);
+        Assert.True((await team.CreateAsync(new TeamProfile { Id = TeamId, Name = "Team", Institution = "TNU", MemberState = "TJ" })).IsSuccess);
+        Assert.True((await team.AddMemberAsync(UserId)).IsSuccess);
+    }
+}

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Sockets;
+using LabScheduler.Silo.Hosting;
+using LabScheduler.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using NodaTime.Testing;
+using Orleans.Configuration;
+
+namespace LabScheduler.Integration.Tests;
+
+/// <summary>
+/// Real hosts as in production: a silo with ADO.NET clustering, storage and reminders on its
+/// own PostgreSQL database, and a separate Orleans client that finds it through the
+/// membership table. Silos can be stopped and started again on the same database.
+/// </summary>
+public sealed class SiloHarness : IAsyncDisposable
+{
+    private readonly List<IHost> _silos = [];
+    private IHost? _client;
+
+    private SiloHarness(TestDatabase database, string clusterId)
+    {
+        Database = database;
+        Options = new LabSchedulerSiloOptions { ConnectionString = database.ConnectionString, ClusterId = clusterId };
+    }
+
+    /// <summary>"Now" for the silos: Monday 2026-11-30 00:00 UTC.</summary>
+    public FakeClock Clock { get; } = new(Instant.FromUtc(2026, 11, 30, 0, 0));
+
+    public TestDatabase Database { get; }
+
+    public LabSchedulerSiloOptions Options { get; }
+
+    public IClusterClient Client => _client?.Services.GetRequiredService<IClusterClient>()
+        ?? throw new InvalidOperationException("Call ConnectClientAsync first.");
+
+    public IReadOnlyList<IHost> Silos => _silos;
+
+    public static async Task<SiloHarness> StartAsync(string purpose)
+    {
+        var harness = new SiloHarness(await TestDatabase.CreateAsync(purpose), $"it-{Guid.NewGuid():N}"[..16]);
+        await harness.StartSiloAsync();
+        await harness.ConnectClientAsync();
+        return harness;
+    }
+
+    /// <summary>Starts one more silo of the cluster on free ports.</summary>
+    public async Task<IHost> StartSiloAsync()
+    {
+        var options = new LabSchedulerSiloOptions
+        {
+            ConnectionString = Options.ConnectionString,
+            ClusterId = Options.ClusterId,
+            SiloPort = FreePort(),
+            GatewayPort = FreePort(),
+        };
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton<IClock>(Clock);
+        builder.UseOrleans(silo =>
+        {
+            silo.AddLabScheduler(options);
+            // Tests stop silos on purpose: let the survivors notice quickly.
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.NumMissedProbesLimit = 1;
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.DefunctSiloExpiration = TimeSpan.FromMinutes(1);
+            });
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        _silos.Add(host);
+        return host;
+    }
+
+    /// <summary>Stops a silo gracefully and forgets it.</summary>
+    public async Task StopSiloAsync(IHost silo)
+    {
+        await silo.StopAsync();
+        silo.Dispose();
+        _silos.Remove(silo);
+    }
+
+    public async Task ConnectClientAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = Options.ClusterId;
+                o.ServiceId = Options.ServiceId;
+            });
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = SiloSetup.Invariant;
+                o.ConnectionString = Options.ConnectionString;
+            });
+        });
+        _client = builder.Build();
+        await _client.StartAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            await _client.StopAsync();
+            _client.Dispose();
+        }
+
+        foreach (var silo in _silos.ToList())
+        {
+            await StopSiloAsync(silo);
+        }
+
+        await Database.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
