@@ -94,12 +94,26 @@ _pg_os_user() {
 # _pg_as_user CMD...: run CMD as the server's OS user. `cd /` first because
 # the caller's working directory (often under /root) may be unreadable for that
 # user, which makes postgres/initdb print "could not change directory" noise.
+#
+# Every fd above 2 is closed first: the postmaster that pg_ctl starts outlives
+# us, and if it inherited e.g. the write end of a pipe that CI or `| tee`
+# reads, that reader would never see end-of-file.
 _pg_as_user() {
-    if [[ $EUID -eq 0 ]]; then
-        (cd / && runuser -u "$_PG_USER" -- "$@")
-    else
-        (cd / && "$@")
-    fi
+    (
+        local fd n
+        for fd in "/proc/$BASHPID/fd/"*; do
+            n=${fd##*/}
+            if [[ "$n" =~ ^[0-9]+$ ]] && ((n > 2)); then
+                eval "exec $n>&-" 2>/dev/null || true
+            fi
+        done
+        cd /
+        if [[ $EUID -eq 0 ]]; then
+            exec runuser -u "$_PG_USER" -- "$@"
+        else
+            exec "$@"
+        fi
+    )
 }
 
 # ---------------------------------------------------------------------------
@@ -110,14 +124,15 @@ _pg_resolve() {
     local dir=$1 hash base sock suffix="/.s.PGSQL.$PG_PORT"
     [[ -n "$dir" ]] || { _pg_die "missing DIR argument"; return 1; }
     : "${PG_BIN:?call pg_ensure_installed first}"
-    mkdir -p "$dir"
+    # Only a start creates DIR; a stop of a DIR that does not exist must not.
+    [[ "${2:-create}" == create ]] && mkdir -p "$dir"
     dir=$(realpath -m -- "$dir")
     hash=$(printf '%s' "$dir" | sha1sum | cut -c1-12)
     _PG_USER=$(_pg_os_user)
     _PG_DIR=$dir
     _PG_HASH=$hash
 
-    if _pg_user_can_reach "$dir"; then
+    if [[ -d "$dir" ]] && _pg_user_can_reach "$dir"; then
         base=$dir
         _PG_FALLBACK=0
     else
@@ -181,11 +196,16 @@ _pg_prepare_dirs() {
 # postmaster of DATADIR? A bare "pid exists" is not enough: after a reboot or
 # in a container the pid is often reused by an unrelated process.
 _pg_postmaster_alive() {
-    local pidfile=$1 datadir=$2 pid comm cwd
+    local pidfile=$1 datadir=$2 pid comm cwd state
     [[ -f "$pidfile" ]] || return 1
     pid=$(head -n1 "$pidfile" 2>/dev/null | tr -dc '0-9')
     [[ -n "$pid" ]] || return 1
     kill -0 "$pid" 2>/dev/null || [[ -d /proc/$pid ]] || return 1
+    # A kill -9'ed postmaster whose parent does not reap it (PID 1 in many
+    # containers does not) stays a zombie: kill -0 succeeds on it, and so
+    # would pg_ctl/postgres' own stale-lock check. State Z means dead.
+    state=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -c1) || return 1
+    [[ -n "$state" && "$state" != Z && "$state" != X ]] || return 1
     comm=$(cat "/proc/$pid/comm" 2>/dev/null) || return 1
     [[ "$comm" == postgres || "$comm" == postmaster ]] || return 1
     # The postmaster chdir()s into its data directory.
@@ -244,6 +264,17 @@ _pg_psql() {
     "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$_PG_SOCK" -p "$PG_PORT" -U "$PG_SUPERUSER" "$@"
 }
 
+# _pg_lock_open: open the cluster's lock file read-only into the caller's
+# `lockfd` variable (flock works on a read-only fd; opening read-only also
+# works on a file that another user created in sticky /tmp).
+_pg_lock_open() {
+    local f=/tmp/labsched-pg-$_PG_HASH.lock
+    if [[ ! -e "$f" ]]; then
+        { : >"$f" && chmod 666 "$f"; } 2>/dev/null || true
+    fi
+    exec {lockfd}<"$f"
+}
+
 # ---------------------------------------------------------------------------
 # pg_start_private DIR
 # ---------------------------------------------------------------------------
@@ -252,10 +283,10 @@ pg_start_private() {
     _pg_resolve "${1:-}" || return 1
 
     # Serialise concurrent starts/stops of the same cluster.
-    exec {lockfd}>"/tmp/labsched-pg-$_PG_HASH.lock"
+    _pg_lock_open
     flock -w 300 "$lockfd" || { exec {lockfd}>&-; _pg_die "timed out waiting for the lock of $_PG_DATA"; return 1; }
 
-    if ! _pg_start_locked "$lockfd"; then
+    if ! _pg_start_locked; then
         exec {lockfd}>&-
         return 1
     fi
@@ -270,7 +301,7 @@ pg_start_private() {
 }
 
 _pg_start_locked() {
-    local lockfd=$1 pidfile attempt i
+    local pidfile attempt i
     _pg_prepare_dirs
     [[ -f "$_PG_DATA/PG_VERSION" ]] || _pg_initdb || return 1
     _pg_write_config
@@ -298,10 +329,9 @@ _pg_start_locked() {
         # may still hold the old shared memory segment for a moment, and the
         # new postmaster refuses to start until they are gone.
         for attempt in 1 2 3 4 5; do
-            # {lockfd}>&- : the postmaster must not inherit our lock's fd, or it
-            # would hold the lock for as long as it lives.
-            if _pg_as_user "$PG_BIN/pg_ctl" start -w -t 180 -D "$_PG_DATA" -l "$_PG_LOGFILE" \
-                {lockfd}>&- >&2; then
+            # (_pg_as_user closes our fds, the lock's included: otherwise the
+            # postmaster would hold the lock for as long as it lives.)
+            if _pg_as_user "$PG_BIN/pg_ctl" start -w -t 180 -D "$_PG_DATA" -l "$_PG_LOGFILE" >&2; then
                 break
             fi
             if [[ $attempt -eq 5 ]]; then
@@ -325,14 +355,14 @@ _pg_start_locked() {
 # ---------------------------------------------------------------------------
 pg_stop_private() {
     local lockfd rc=0
-    _pg_resolve "${1:-}" || return 1
+    _pg_resolve "${1:-}" nocreate || return 1
     [[ -f "$_PG_DATA/PG_VERSION" ]] || return 0
-    exec {lockfd}>"/tmp/labsched-pg-$_PG_HASH.lock"
+    _pg_lock_open
     flock -w 300 "$lockfd" || true
     if _pg_postmaster_alive "$_PG_DATA/postmaster.pid" "$_PG_DATA"; then
-        if ! _pg_as_user "$PG_BIN/pg_ctl" stop -m fast -w -t 60 -D "$_PG_DATA" {lockfd}>&- >&2; then
+        if ! _pg_as_user "$PG_BIN/pg_ctl" stop -m fast -w -t 60 -D "$_PG_DATA" >&2; then
             _pg_log "fast shutdown did not finish in 60 s; forcing an immediate shutdown"
-            _pg_as_user "$PG_BIN/pg_ctl" stop -m immediate -w -t 30 -D "$_PG_DATA" {lockfd}>&- >&2 || rc=1
+            _pg_as_user "$PG_BIN/pg_ctl" stop -m immediate -w -t 30 -D "$_PG_DATA" >&2 || rc=1
         fi
     fi
     exec {lockfd}>&-
@@ -341,7 +371,7 @@ pg_stop_private() {
 
 # pg_status_private DIR: 0 when its postmaster is alive and answering.
 pg_status_private() {
-    _pg_resolve "${1:-}" || return 1
+    _pg_resolve "${1:-}" nocreate || return 1
     _pg_postmaster_alive "$_PG_DATA/postmaster.pid" "$_PG_DATA" && _pg_ready
 }
 

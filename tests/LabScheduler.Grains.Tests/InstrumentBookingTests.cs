@@ -1,4 +1,5 @@
 using LabScheduler.Contracts.Bookings;
+using LabScheduler.Contracts.Common;
 using LabScheduler.Contracts.Instruments;
 using LabScheduler.Domain.Availability;
 using LabScheduler.Domain.Bookings;
@@ -20,8 +21,8 @@ public sealed class InstrumentBookingTests(ClusterFixture fixture)
     private static Interval At(string start, string end) =>
         new(NodaTime.Text.InstantPattern.ExtendedIso.Parse(start).Value, NodaTime.Text.InstantPattern.ExtendedIso.Parse(end).Value);
 
-    private static BookCommand Book(Scenario s, Interval interval, string? user = null) =>
-        new() { TeamId = s.TeamId, UserId = user ?? s.UserId, Interval = interval, Purpose = "HSQC of sample 12" };
+    private static BookCommand Book(Scenario s, Interval interval) =>
+        new() { TeamId = s.TeamId, Interval = interval, Purpose = "HSQC of sample 12" };
 
     private Task<string> StoredStatus(Guid id) => fixture.Database.ScalarAsync<string>("SELECT status FROM bookings WHERE id = @id", ("id", id));
 
@@ -29,7 +30,7 @@ public sealed class InstrumentBookingTests(ClusterFixture fixture)
     public async Task Book_FreeSlot_IsConfirmedAndCommittedBeforeTheAnswer()
     {
         var s = await Scenario.CreateAsync(fixture.Grains);
-        var booked = await s.Instrument.BookAsync(Book(s, Morning));
+        var booked = await s.Instrument.BookAsync(s.User, Book(s, Morning));
 
         Assert.True(booked.IsSuccess, booked.Problem?.Detail);
         var booking = booked.Value!;
@@ -43,8 +44,8 @@ public sealed class InstrumentBookingTests(ClusterFixture fixture)
     public async Task Book_OverlappingSlot_IsConflictAndNothingStored()
     {
         var s = await Scenario.CreateAsync(fixture.Grains);
-        await s.Instrument.BookAsync(Book(s, Morning));
-        var second = await s.Instrument.BookAsync(Book(s, At("2026-12-01T02:00:00Z", "2026-12-01T04:00:00Z")));
+        await s.Instrument.BookAsync(s.User, Book(s, Morning));
+        var second = await s.Instrument.BookAsync(s.User, Book(s, At("2026-12-01T02:00:00Z", "2026-12-01T04:00:00Z")));
 
         Assert.Equal(ErrorCodes.BookingConflict, second.Problem?.Code);
         Assert.Equal(1, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM bookings WHERE instrument_id = @i", ("i", s.InstrumentId)));
@@ -54,15 +55,15 @@ public sealed class InstrumentBookingTests(ClusterFixture fixture)
     public async Task Book_TouchingSlots_BothConfirmed()
     {
         var s = await Scenario.CreateAsync(fixture.Grains);
-        Assert.True((await s.Instrument.BookAsync(Book(s, Morning))).IsSuccess);
-        Assert.True((await s.Instrument.BookAsync(Book(s, At("2026-12-01T03:00:00Z", "2026-12-01T04:00:00Z")))).IsSuccess);
+        Assert.True((await s.Instrument.BookAsync(s.User, Book(s, Morning))).IsSuccess);
+        Assert.True((await s.Instrument.BookAsync(s.User, Book(s, At("2026-12-01T03:00:00Z", "2026-12-01T04:00:00Z")))).IsSuccess);
     }
 
     [Fact]
     public async Task Book_UserNotInTeam_IsNotTeamMember()
     {
         var s = await Scenario.CreateAsync(fixture.Grains);
-        var booked = await s.Instrument.BookAsync(Book(s, Morning, s.OutsiderId));
+        var booked = await s.Instrument.BookAsync(s.Outsider, Book(s, Morning));
         Assert.Equal(ErrorCodes.NotTeamMember, booked.Problem?.Code);
     }
 
@@ -70,10 +71,10 @@ public sealed class InstrumentBookingTests(ClusterFixture fixture)
     public async Task Book_WithoutTrainingWhereRequired_IsNotAuthorizedUntilSignedOff()
     {
         var s = await Scenario.CreateAsync(fixture.Grains, new BookingRules { RequiresAuthorization = true });
-        Assert.Equal(ErrorCodes.NotAuthorizedOnInstrument, (await s.Instrument.BookAsync(Book(s, Morning))).Problem?.Code);
+        Assert.Equal(ErrorCodes.NotAuthorizedOnInstrument, (await s.Instrument.BookAsync(s.User, Book(s, Morning))).Problem?.Code);
 
-        await s.Instrument.SetAuthorizationAsync(s.UserId, authorized: true);
-        Assert.True((await s.Instrument.BookAsync(Book(s, Morning))).IsSuccess);
+        await s.Instrument.SetAuthorizationAsync(s.Manager, s.UserId, authorized: true);
+        Assert.True((await s.Instrument.BookAsync(s.User, Book(s, Morning))).IsSuccess);
     }
 
     [Fact]
@@ -81,18 +82,18 @@ public sealed class InstrumentBookingTests(ClusterFixture fixture)
     {
         var s = await Scenario.CreateAsync(fixture.Grains);
         var weekdays = new[] { IsoDayOfWeek.Monday, IsoDayOfWeek.Tuesday, IsoDayOfWeek.Wednesday, IsoDayOfWeek.Thursday, IsoDayOfWeek.Friday };
-        await s.Instrument.SetOpeningHoursAsync(new OpeningHours([.. weekdays.Select(d => new WeeklyOpening(d, new LocalTime(10, 0), new LocalTime(18, 0)))], []));
+        await s.Instrument.SetOpeningHoursAsync(s.Manager, new OpeningHours([.. weekdays.Select(d => new WeeklyOpening(d, new LocalTime(10, 0), new LocalTime(18, 0)))], []));
 
-        Assert.Equal(ErrorCodes.OutsideOpeningHours, (await s.Instrument.BookAsync(Book(s, Morning))).Problem?.Code);
-        Assert.True((await s.Instrument.BookAsync(Book(s, At("2026-12-01T02:00:00Z", "2026-12-01T04:00:00Z")))).IsSuccess);
+        Assert.Equal(ErrorCodes.OutsideOpeningHours, (await s.Instrument.BookAsync(s.User, Book(s, Morning))).Problem?.Code);
+        Assert.True((await s.Instrument.BookAsync(s.User, Book(s, At("2026-12-01T02:00:00Z", "2026-12-01T04:00:00Z")))).IsSuccess);
     }
 
     [Fact]
     public async Task Book_InstrumentInMaintenance_IsUnavailable()
     {
         var s = await Scenario.CreateAsync(fixture.Grains);
-        await s.Instrument.SetStatusAsync(InstrumentStatus.Maintenance);
-        Assert.Equal(ErrorCodes.InstrumentUnavailable, (await s.Instrument.BookAsync(Book(s, Morning))).Problem?.Code);
+        await s.Instrument.UpdateAsync(s.Manager, new InstrumentPatch { Status = InstrumentStatus.Maintenance });
+        Assert.Equal(ErrorCodes.InstrumentUnavailable, (await s.Instrument.BookAsync(s.User, Book(s, Morning))).Problem?.Code);
     }
 
     [Fact]
@@ -100,8 +101,8 @@ public sealed class InstrumentBookingTests(ClusterFixture fixture)
     {
         var s = await Scenario.CreateAsync(fixture.Grains);
         var command = Book(s, Morning) with { BookingId = Guid.NewGuid() };
-        var first = await s.Instrument.BookAsync(command);
-        var retry = await s.Instrument.BookAsync(command);
+        var first = await s.Instrument.BookAsync(s.User, command);
+        var retry = await s.Instrument.BookAsync(s.User, command);
 
         Assert.Equal(first.Value!.Id, retry.Value?.Id);
         Assert.Equal(1, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM bookings WHERE instrument_id = @i", ("i", s.InstrumentId)));
@@ -111,26 +112,26 @@ public sealed class InstrumentBookingTests(ClusterFixture fixture)
     public async Task Cancel_ConfirmedBooking_FreesTheTimeAtOnce()
     {
         var s = await Scenario.CreateAsync(fixture.Grains);
-        var booking = (await s.Instrument.BookAsync(Book(s, Morning))).Value!;
-        var cancelled = await s.Instrument.CancelAsync(booking.Id, s.UserId, "sample not ready");
+        var booking = (await s.Instrument.BookAsync(s.User, Book(s, Morning))).Value!;
+        var cancelled = await s.Instrument.CancelAsync(s.User, booking.Id, "sample not ready");
 
         Assert.Equal(BookingStatus.Cancelled, cancelled.Value?.Status);
         Assert.Equal("cancelled", await StoredStatus(booking.Id));
         Assert.Equal(2, await fixture.Database.ScalarAsync<int>("SELECT version FROM bookings WHERE id = @id", ("id", booking.Id)));
-        Assert.True((await s.Instrument.BookAsync(Book(s, Morning))).IsSuccess);
+        Assert.True((await s.Instrument.BookAsync(s.User, Book(s, Morning))).IsSuccess);
     }
 
     [Fact]
     public async Task Approval_PendingThenApproved_IsConfirmed()
     {
         var s = await Scenario.CreateAsync(fixture.Grains, new BookingRules { RequiresApproval = true });
-        var pending = (await s.Instrument.BookAsync(Book(s, Morning))).Value!;
+        var pending = (await s.Instrument.BookAsync(s.User, Book(s, Morning))).Value!;
         Assert.Equal(BookingStatus.Pending, pending.Status);
 
         // A pending booking already holds its time.
-        Assert.Equal(ErrorCodes.BookingConflict, (await s.Instrument.BookAsync(Book(s, Morning))).Problem?.Code);
+        Assert.Equal(ErrorCodes.BookingConflict, (await s.Instrument.BookAsync(s.User, Book(s, Morning))).Problem?.Code);
 
-        var approved = await s.Instrument.ApproveAsync(pending.Id, "manager");
+        var approved = await s.Instrument.ApproveAsync(s.Manager, pending.Id);
         Assert.Equal(BookingStatus.Confirmed, approved.Value?.Status);
         Assert.Equal("confirmed", await StoredStatus(pending.Id));
     }
@@ -139,55 +140,55 @@ public sealed class InstrumentBookingTests(ClusterFixture fixture)
     public async Task Approval_Rejected_FreesTimeAndCannotBeApprovedLater()
     {
         var s = await Scenario.CreateAsync(fixture.Grains, new BookingRules { RequiresApproval = true });
-        var pending = (await s.Instrument.BookAsync(Book(s, Morning))).Value!;
-        Assert.Equal(BookingStatus.Rejected, (await s.Instrument.RejectAsync(pending.Id, "manager", "no slot for this project")).Value?.Status);
+        var pending = (await s.Instrument.BookAsync(s.User, Book(s, Morning))).Value!;
+        Assert.Equal(BookingStatus.Rejected, (await s.Instrument.RejectAsync(s.Manager, pending.Id, "no slot for this project")).Value?.Status);
 
-        Assert.Equal(ErrorCodes.InvalidTransition, (await s.Instrument.ApproveAsync(pending.Id, "manager")).Problem?.Code);
+        Assert.Equal(ErrorCodes.InvalidTransition, (await s.Instrument.ApproveAsync(s.Manager, pending.Id)).Problem?.Code);
         Assert.Equal("rejected", await StoredStatus(pending.Id));
-        Assert.True((await s.Instrument.BookAsync(Book(s, Morning))).IsSuccess);
+        Assert.True((await s.Instrument.BookAsync(s.User, Book(s, Morning))).IsSuccess);
     }
 
     [Fact]
     public async Task Approve_ConfirmedBooking_IsInvalidTransition()
     {
         var s = await Scenario.CreateAsync(fixture.Grains);
-        var booking = (await s.Instrument.BookAsync(Book(s, Morning))).Value!;
-        Assert.Equal(ErrorCodes.InvalidTransition, (await s.Instrument.ApproveAsync(booking.Id, "manager")).Problem?.Code);
+        var booking = (await s.Instrument.BookAsync(s.User, Book(s, Morning))).Value!;
+        Assert.Equal(ErrorCodes.InvalidTransition, (await s.Instrument.ApproveAsync(s.Manager, booking.Id)).Problem?.Code);
     }
 
     [Fact]
     public async Task Cancel_UnknownBooking_IsNotFound()
     {
         var s = await Scenario.CreateAsync(fixture.Grains);
-        Assert.Equal(ErrorCodes.NotFound, (await s.Instrument.CancelAsync(Guid.NewGuid(), s.UserId, null)).Problem?.Code);
+        Assert.Equal(ErrorCodes.NotFound, (await s.Instrument.CancelAsync(s.User, Guid.NewGuid(), null)).Problem?.Code);
     }
 
     [Fact]
     public async Task Blackout_OverBookings_IsConflictListingThemUnlessCancelling()
     {
         var s = await Scenario.CreateAsync(fixture.Grains);
-        var booking = (await s.Instrument.BookAsync(Book(s, Morning))).Value!;
+        var booking = (await s.Instrument.BookAsync(s.User, Book(s, Morning))).Value!;
         var day = At("2026-12-01T00:00:00Z", "2026-12-01T12:00:00Z");
 
-        var refused = await s.Instrument.AddBlackoutAsync(day, "helium refill", cancelConflicting: false, "manager");
+        var refused = await s.Instrument.AddBlackoutAsync(s.Manager, day, "helium refill", cancelConflicting: false);
         Assert.Equal(ErrorCodes.BlackoutConflict, refused.Problem?.Code);
         Assert.Equal([booking.Id.ToString()], refused.Problem?.Items);
         Assert.Equal("confirmed", await StoredStatus(booking.Id));
 
-        var added = await s.Instrument.AddBlackoutAsync(day, "helium refill", cancelConflicting: true, "manager");
+        var added = await s.Instrument.AddBlackoutAsync(s.Manager, day, "helium refill", cancelConflicting: true);
         Assert.True(added.IsSuccess);
         Assert.Equal("cancelled", await StoredStatus(booking.Id));
-        Assert.Equal(ErrorCodes.BookingConflict, (await s.Instrument.BookAsync(Book(s, Morning))).Problem?.Code);
+        Assert.Equal(ErrorCodes.BookingConflict, (await s.Instrument.BookAsync(s.User, Book(s, Morning))).Problem?.Code);
     }
 
     [Fact]
     public async Task Reactivation_LoadsCalendarFromPostgres_ConflictsStillFound()
     {
         var s = await Scenario.CreateAsync(fixture.Grains);
-        await s.Instrument.BookAsync(Book(s, Morning));
+        await s.Instrument.BookAsync(s.User, Book(s, Morning));
         await fixture.Cluster.DeactivateAsync(s.Instrument);
 
-        Assert.Equal(ErrorCodes.BookingConflict, (await s.Instrument.BookAsync(Book(s, Morning))).Problem?.Code);
+        Assert.Equal(ErrorCodes.BookingConflict, (await s.Instrument.BookAsync(s.User, Book(s, Morning))).Problem?.Code);
         Assert.Single(await s.Instrument.GetCalendarAsync(At("2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z")));
     }
 
@@ -196,15 +197,55 @@ public sealed class InstrumentBookingTests(ClusterFixture fixture)
     {
         var s = await Scenario.CreateAsync(fixture.Grains);
         var yesterday = At("2026-11-29T01:00:00Z", "2026-11-29T02:00:00Z");
-        Assert.Equal(ErrorCodes.InPast, (await s.Instrument.BookAsync(Book(s, yesterday))).Problem?.Code);
+        Assert.Equal(ErrorCodes.InPast, (await s.Instrument.BookAsync(s.User, Book(s, yesterday))).Problem?.Code);
     }
 
     [Fact]
     public async Task Book_CapacityTwo_TwoOverlapThirdRefused()
     {
         var s = await Scenario.CreateAsync(fixture.Grains, new BookingRules { Capacity = 2 });
-        Assert.True((await s.Instrument.BookAsync(Book(s, Morning))).IsSuccess);
-        Assert.True((await s.Instrument.BookAsync(Book(s, Morning))).IsSuccess);
-        Assert.Equal(ErrorCodes.BookingConflict, (await s.Instrument.BookAsync(Book(s, Morning))).Problem?.Code);
+        Assert.True((await s.Instrument.BookAsync(s.User, Book(s, Morning))).IsSuccess);
+        Assert.True((await s.Instrument.BookAsync(s.User, Book(s, Morning))).IsSuccess);
+        Assert.Equal(ErrorCodes.BookingConflict, (await s.Instrument.BookAsync(s.User, Book(s, Morning))).Problem?.Code);
+    }
+
+    [Fact]
+    public async Task ManagerOperations_ByResearcherOrManagerOfAnotherLab_AreForbidden()
+    {
+        var s = await Scenario.CreateAsync(fixture.Grains, new BookingRules { RequiresApproval = true });
+        var other = await Scenario.CreateAsync(fixture.Grains);
+        var pending = (await s.Instrument.BookAsync(s.User, Book(s, Morning))).Value!;
+
+        foreach (var actor in new[] { s.User, s.Outsider, other.Manager })
+        {
+            Assert.Equal(ErrorCodes.Forbidden, (await s.Instrument.ApproveAsync(actor, pending.Id)).Problem?.Code);
+            Assert.Equal(ErrorCodes.Forbidden, (await s.Instrument.SetOpeningHoursAsync(actor, OpeningHours.AlwaysOpen)).Problem?.Code);
+            Assert.Equal(ErrorCodes.Forbidden, (await s.Instrument.UpdateAsync(actor, new InstrumentPatch { Name = "mine" })).Problem?.Code);
+        }
+
+        Assert.Equal("pending", await StoredStatus(pending.Id));
+        Assert.Equal("NMR 600", (await s.Instrument.GetAsync())?.Definition.Name);
+    }
+
+    [Fact]
+    public async Task Cancel_ByAnotherResearcher_IsForbidden_ByManagerAllowed()
+    {
+        var s = await Scenario.CreateAsync(fixture.Grains);
+        var booking = (await s.Instrument.BookAsync(s.User, Book(s, Morning))).Value!;
+
+        Assert.Equal(ErrorCodes.Forbidden, (await s.Instrument.CancelAsync(s.Outsider, booking.Id, null)).Problem?.Code);
+        Assert.Equal(BookingStatus.Cancelled, (await s.Instrument.CancelAsync(s.Manager, booking.Id, "instrument fault")).Value?.Status);
+    }
+
+    [Fact]
+    public async Task Free_AroundABookingWithBuffer_LeavesTheBufferOut()
+    {
+        var s = await Scenario.CreateAsync(fixture.Grains, new BookingRules { BufferMinutes = 30 });
+        await s.Instrument.BookAsync(s.User, Book(s, Morning));
+        var day = At("2026-12-01T00:00:00Z", "2026-12-01T06:00:00Z");
+
+        var free = await s.Instrument.GetFreeAsync(day);
+
+        Assert.Equal([At("2026-12-01T00:00:00Z", "2026-12-01T00:30:00Z"), At("2026-12-01T03:30:00Z", "2026-12-01T06:00:00Z")], free);
     }
 }

@@ -1,3 +1,4 @@
+using LabScheduler.Contracts.Common;
 using LabScheduler.Contracts.Instruments;
 using LabScheduler.Contracts.Labs;
 using LabScheduler.Contracts.Teams;
@@ -17,6 +18,7 @@ internal sealed class Scenario
         TeamId = $"team-{suffix}";
         UserId = $"user-{suffix}";
         OutsiderId = $"outsider-{suffix}";
+        ManagerId = $"manager-{suffix}";
     }
 
     public IGrainFactory Grains { get; }
@@ -31,6 +33,15 @@ internal sealed class Scenario
 
     public string OutsiderId { get; }
 
+    /// <summary>Manages the scenario's lab.</summary>
+    public string ManagerId { get; }
+
+    public Actor User => new(UserId);
+
+    public Actor Outsider => new(OutsiderId);
+
+    public Actor Manager => new(ManagerId);
+
     public IInstrumentGrain Instrument => Grains.GetGrain<IInstrumentGrain>(InstrumentId);
 
     public static async Task<Scenario> CreateAsync(IGrainFactory grains, BookingRules? rules = null, string zone = "Asia/Shanghai")
@@ -42,29 +53,30 @@ internal sealed class Scenario
 
     private async Task SetUpAsync(BookingRules rules, string zone)
     {
-        foreach (var id in new[] { UserId, OutsiderId })
+        foreach (var id in new[] { UserId, OutsiderId, ManagerId })
         {
-            var user = await Grains.GetGrain<IUserGrain>(id).CreateAsync(new UserProfile
+            var user = await Grains.GetGrain<IUserGrain>(id).CreateAsync(Actor.System, new UserProfile
             {
                 Id = id, DisplayName = id, Email = $"{id}@example.org", TimeZone = "Asia/Dushanbe", MemberState = "TJ",
             });
             Assert.True(user.IsSuccess, user.Problem?.Detail);
         }
 
-        var lab = await Grains.GetGrain<ILabGrain>(LabId).CreateAsync(new LabProfile
+        var lab = await Grains.GetGrain<ILabGrain>(LabId).CreateAsync(Actor.System, new LabProfile
         {
             Id = LabId, Name = "Test lab", HostInstitution = "Test university", MemberState = "CN", TimeZone = zone, PartnerStates = ["TJ"],
         });
         Assert.True(lab.IsSuccess, lab.Problem?.Detail);
+        Assert.True((await Grains.GetGrain<ILabGrain>(LabId).AddManagerAsync(Actor.System, ManagerId)).IsSuccess);
 
-        var instrument = await Grains.GetGrain<ILabGrain>(LabId).AddInstrumentAsync(new InstrumentDefinition
+        var instrument = await Grains.GetGrain<ILabGrain>(LabId).AddInstrumentAsync(Actor.System, new InstrumentDefinition
         {
             Id = InstrumentId, Name = "NMR 600", Category = "nmr", Currency = "CNY", Rates = new Rates(100, 150, 200), Rules = rules,
         });
         Assert.True(instrument.IsSuccess, instrument.Problem?.Detail);
 
         var team = Grains.GetGrain<ITeamGrain>(TeamId);
-        Assert.True((await team.CreateAsync(new TeamProfile { Id = TeamId, Name = "Team", Institution = "TNU", MemberState = "TJ" })).IsSuccess);
-        Assert.True((await team.AddMemberAsync(UserId)).IsSuccess);
+        Assert.True((await team.CreateAsync(Actor.System, new TeamProfile { Id = TeamId, Name = "Team", Institution = "TNU", MemberState = "TJ" })).IsSuccess);
+        Assert.True((await team.AddMemberAsync(Actor.System, UserId)).IsSuccess);
     }
 }

@@ -26,7 +26,7 @@ public sealed class ConcurrencyTests : IAsyncLifetime
         var (instrumentId, teamId) = await Setup.LabWithInstrumentAsync(Harness.Client);
         var instrument = Harness.Client.GetGrain<IInstrumentGrain>(instrumentId);
 
-        var attempts = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => instrument.BookAsync(Setup.Book(teamId, Setup.Morning))));
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => instrument.BookAsync(Setup.User, Setup.Book(teamId, Setup.Morning))));
 
         Assert.Single(attempts, a => a.IsSuccess);
         Assert.All(attempts.Where(a => !a.IsSuccess), a => Assert.Equal(ErrorCodes.BookingConflict, a.Problem?.Code));
@@ -41,7 +41,7 @@ public sealed class ConcurrencyTests : IAsyncLifetime
         var slots = Enumerable.Range(0, 50).Select(i => new Interval(
             Setup.Morning.Start + Duration.FromMinutes(30 * i), Setup.Morning.Start + Duration.FromMinutes((30 * i) + 30)));
 
-        var attempts = await Task.WhenAll(slots.Select(slot => instrument.BookAsync(Setup.Book(teamId, slot))));
+        var attempts = await Task.WhenAll(slots.Select(slot => instrument.BookAsync(Setup.User, Setup.Book(teamId, slot))));
 
         Assert.All(attempts, a => Assert.True(a.IsSuccess, a.Problem?.Detail));
         Assert.Equal(50, await Harness.Database.ScalarAsync<long>("SELECT count(*) FROM bookings WHERE instrument_id = @i", ("i", instrumentId)));

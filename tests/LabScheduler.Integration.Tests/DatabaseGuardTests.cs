@@ -42,7 +42,7 @@ public sealed class DatabaseGuardTests : IAsyncLifetime
     public async Task OverlappingRowInsertedBehindTheGrainsBack_IsRefusedByTheDatabase()
     {
         var (instrumentId, teamId) = await Setup.LabWithInstrumentAsync(Harness.Client);
-        Assert.True((await Harness.Client.GetGrain<IInstrumentGrain>(instrumentId).BookAsync(Setup.Book(teamId, Setup.Morning))).IsSuccess);
+        Assert.True((await Harness.Client.GetGrain<IInstrumentGrain>(instrumentId).BookAsync(Setup.User, Setup.Book(teamId, Setup.Morning))).IsSuccess);
 
         var refused = await Assert.ThrowsAsync<PostgresException>(() =>
             InsertBehindTheGrainsBack(instrumentId, "confirmed", "2026-12-01T02:00:00Z", "2026-12-01T04:00:00Z"));
@@ -54,8 +54,8 @@ public sealed class DatabaseGuardTests : IAsyncLifetime
     public async Task RowsThatHoldNoTime_DoNotBlock()
     {
         var (instrumentId, teamId) = await Setup.LabWithInstrumentAsync(Harness.Client);
-        var booking = (await Harness.Client.GetGrain<IInstrumentGrain>(instrumentId).BookAsync(Setup.Book(teamId, Setup.Morning))).Value!;
-        await Harness.Client.GetGrain<IInstrumentGrain>(instrumentId).CancelAsync(booking.Id, Setup.UserId, null);
+        var booking = (await Harness.Client.GetGrain<IInstrumentGrain>(instrumentId).BookAsync(Setup.User, Setup.Book(teamId, Setup.Morning))).Value!;
+        await Harness.Client.GetGrain<IInstrumentGrain>(instrumentId).CancelAsync(Setup.User, booking.Id, null);
 
         await InsertBehindTheGrainsBack(instrumentId, "confirmed", "2026-12-01T01:00:00Z", "2026-12-01T03:00:00Z");
         await InsertBehindTheGrainsBack(instrumentId, "confirmed", "2026-12-01T05:00:00Z", "2026-12-01T07:00:00Z", exclusive: false);
@@ -69,9 +69,9 @@ public sealed class DatabaseGuardTests : IAsyncLifetime
     {
         var (instrumentId, teamId) = await Setup.LabWithInstrumentAsync(Harness.Client);
         var instrument = Harness.Client.GetGrain<IInstrumentGrain>(instrumentId);
-        var first = (await instrument.BookAsync(Setup.Book(teamId, Setup.Morning))).Value!;
-        await instrument.CancelAsync(first.Id, Setup.UserId, null);
-        Assert.True((await instrument.BookAsync(Setup.Book(teamId, Setup.Morning))).IsSuccess);
+        var first = (await instrument.BookAsync(Setup.User, Setup.Book(teamId, Setup.Morning))).Value!;
+        await instrument.CancelAsync(Setup.User, first.Id, null);
+        Assert.True((await instrument.BookAsync(Setup.User, Setup.Book(teamId, Setup.Morning))).IsSuccess);
 
         await using var revive = Harness.Database.DataSource.CreateCommand("UPDATE bookings SET status = 'confirmed' WHERE id = @id");
         revive.Parameters.AddWithValue("id", first.Id);
@@ -89,7 +89,7 @@ public sealed class DatabaseGuardTests : IAsyncLifetime
         // As if another activation of this grain had written it: the active grain's memory knows nothing.
         await InsertBehindTheGrainsBack(instrumentId, "confirmed", "2026-12-01T01:00:00Z", "2026-12-01T02:00:00Z");
 
-        var answer = await instrument.BookAsync(Setup.Book(teamId, Setup.Morning));
+        var answer = await instrument.BookAsync(Setup.User, Setup.Book(teamId, Setup.Morning));
         Assert.Equal(ErrorCodes.BookingConflict, answer.Problem?.Code);
         Assert.Equal(1, await Harness.Database.ScalarAsync<long>("SELECT count(*) FROM bookings WHERE instrument_id = @i", ("i", instrumentId)));
 

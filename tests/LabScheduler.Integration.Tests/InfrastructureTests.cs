@@ -1,3 +1,4 @@
+using LabScheduler.Contracts.Common;
 using LabScheduler.Contracts.Users;
 using LabScheduler.Persistence;
 using LabScheduler.Testing;
@@ -55,7 +56,7 @@ public sealed class InfrastructureTests
         var probe = harness.Client.GetGrain<IReminderProbeGrain>("probe");
         await probe.RegisterAsync("nightly-rollup");
         await probe.RegisterAsync("month-end");
-        await harness.Client.GetGrain<IUserGrain>("olga").CreateAsync(new UserProfile
+        await harness.Client.GetGrain<IUserGrain>("olga").CreateAsync(Actor.System, new UserProfile
         {
             Id = "olga", DisplayName = "Olga", Email = "olga@nsu.example", TimeZone = "Asia/Novosibirsk", MemberState = "RU",
         });
@@ -70,6 +71,6 @@ public sealed class InfrastructureTests
 
         Assert.Equal(["month-end", "nightly-rollup"], await harness.Client.GetGrain<IReminderProbeGrain>("probe").ListAsync());
         Assert.Equal(2, await harness.Database.ScalarAsync<long>("SELECT count(*) FROM OrleansRemindersTable"));
-        Assert.Equal("Asia/Novosibirsk", (await harness.Client.GetGrain<IUserGrain>("olga").GetAsync())?.TimeZone);
+        Assert.Equal("Asia/Novosibirsk", (await harness.Client.GetGrain<IUserGrain>("olga").GetProfileAsync())?.TimeZone);
     }
 }

@@ -12,7 +12,7 @@ public sealed class SiloRestartTests
     {
         await using var harness = await SiloHarness.StartAsync("restart");
         var (instrumentId, teamId) = await Setup.LabWithInstrumentAsync(harness.Client);
-        var booked = await harness.Client.GetGrain<IInstrumentGrain>(instrumentId).BookAsync(Setup.Book(teamId, Setup.Morning));
+        var booked = await harness.Client.GetGrain<IInstrumentGrain>(instrumentId).BookAsync(Setup.User, Setup.Book(teamId, Setup.Morning));
         Assert.True(booked.IsSuccess, booked.Problem?.Detail);
 
         // The only silo goes away; a new one starts on the same database; a new client finds it there.
@@ -25,6 +25,6 @@ public sealed class SiloRestartTests
         var stored = await instrument.GetBookingAsync(booked.Value!.Id);
         Assert.Equal(BookingStatus.Confirmed, stored?.Status);
         Assert.Equal(Setup.Morning, stored?.Interval);
-        Assert.Equal(ErrorCodes.BookingConflict, (await instrument.BookAsync(Setup.Book(teamId, Setup.Morning))).Problem?.Code);
+        Assert.Equal(ErrorCodes.BookingConflict, (await instrument.BookAsync(Setup.User, Setup.Book(teamId, Setup.Morning))).Problem?.Code);
     }
 }

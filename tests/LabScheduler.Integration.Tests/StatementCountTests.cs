@@ -43,11 +43,11 @@ public sealed class StatementCountTests
 
         // Warm both paths with one booking each (activating the team grains too), then count the next one.
         var warmUp = new Interval(Instant.FromUtc(2026, 12, 1, 4, 0), Instant.FromUtc(2026, 12, 1, 5, 0));
-        Assert.True((await harness.Client.GetGrain<IInstrumentGrain>(full).BookAsync(Setup.Book(fullTeam, warmUp))).IsSuccess);
-        Assert.True((await harness.Client.GetGrain<IInstrumentGrain>(empty).BookAsync(Setup.Book(emptyTeam, warmUp))).IsSuccess);
+        Assert.True((await harness.Client.GetGrain<IInstrumentGrain>(full).BookAsync(Setup.User, Setup.Book(fullTeam, warmUp))).IsSuccess);
+        Assert.True((await harness.Client.GetGrain<IInstrumentGrain>(empty).BookAsync(Setup.User, Setup.Book(emptyTeam, warmUp))).IsSuccess);
 
-        var onFull = await CountStatements(harness.Database.Name, () => harness.Client.GetGrain<IInstrumentGrain>(full).BookAsync(Setup.Book(fullTeam, Setup.Morning)));
-        var onEmpty = await CountStatements(harness.Database.Name, () => harness.Client.GetGrain<IInstrumentGrain>(empty).BookAsync(Setup.Book(emptyTeam, Setup.Morning)));
+        var onFull = await CountStatements(harness.Database.Name, () => harness.Client.GetGrain<IInstrumentGrain>(full).BookAsync(Setup.User, Setup.Book(fullTeam, Setup.Morning)));
+        var onEmpty = await CountStatements(harness.Database.Name, () => harness.Client.GetGrain<IInstrumentGrain>(empty).BookAsync(Setup.User, Setup.Book(emptyTeam, Setup.Morning)));
 
         Assert.True(onFull.Result.IsSuccess && onEmpty.Result.IsSuccess);
         Assert.Equal(onEmpty.Statements, onFull.Statements);

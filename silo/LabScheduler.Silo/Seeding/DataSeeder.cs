@@ -17,7 +17,7 @@ public sealed partial class DataSeeder(IGrainFactory grains, bool seedDemo, ILog
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await Create(grains.GetGrain<IUserGrain>(DemoData.Admin.Id).CreateAsync(DemoData.Admin), "user", DemoData.Admin.Id);
+        await Create(grains.GetGrain<IUserGrain>(DemoData.Admin.Id).CreateAsync(Actor.System, DemoData.Admin), "user", DemoData.Admin.Id);
         if (!seedDemo)
         {
             return;
@@ -25,17 +25,17 @@ public sealed partial class DataSeeder(IGrainFactory grains, bool seedDemo, ILog
 
         foreach (var user in DemoData.Users)
         {
-            await Create(grains.GetGrain<IUserGrain>(user.Id).CreateAsync(user), "user", user.Id);
+            await Create(grains.GetGrain<IUserGrain>(user.Id).CreateAsync(Actor.System, user), "user", user.Id);
         }
 
         foreach (var (profile, manager, instruments) in DemoData.Labs)
         {
             var lab = grains.GetGrain<ILabGrain>(profile.Id);
-            var created = await Create(lab.CreateAsync(profile), "lab", profile.Id);
-            await lab.AddManagerAsync(manager);
+            var created = await Create(lab.CreateAsync(Actor.System, profile), "lab", profile.Id);
+            await lab.AddManagerAsync(Actor.System, manager);
             foreach (var instrument in instruments)
             {
-                await Create(lab.AddInstrumentAsync(instrument), "instrument", instrument.Id);
+                await Create(lab.AddInstrumentAsync(Actor.System, instrument), "instrument", instrument.Id);
             }
 
             LogLab(logger, created ? "Seeded" : "Found", profile.Id, profile.Name, profile.TimeZone, instruments.Length);
@@ -44,10 +44,10 @@ public sealed partial class DataSeeder(IGrainFactory grains, bool seedDemo, ILog
         foreach (var (profile, members) in DemoData.Teams)
         {
             var team = grains.GetGrain<ITeamGrain>(profile.Id);
-            await Create(team.CreateAsync(profile), "team", profile.Id);
+            await Create(team.CreateAsync(Actor.System, profile), "team", profile.Id);
             foreach (var member in members)
             {
-                await team.AddMemberAsync(member);
+                await team.AddMemberAsync(Actor.System, member);
             }
         }
     }

@@ -38,7 +38,7 @@ public sealed record Booking
     [Id(12)] public bool Exclusive { get; init; } = true;
 }
 
-/// <summary>A request to book: who, for which team, when, why.</summary>
+/// <summary>A request to book: for which team, when, why (the booker is the actor).</summary>
 [GenerateSerializer, Immutable, Alias("ls.BookCommand")]
 public sealed record BookCommand
 {
@@ -46,8 +46,6 @@ public sealed record BookCommand
     [Id(0)] public Guid? BookingId { get; init; }
 
     [Id(1)] public required string TeamId { get; init; }
-
-    [Id(2)] public required string UserId { get; init; }
 
     [Id(3)] public required Interval Interval { get; init; }
 

@@ -8,42 +8,76 @@ namespace LabScheduler.Contracts.Instruments;
 /// <summary>
 /// An instrument (key: instrument id): profile, rules, opening hours, blackouts, trained
 /// users, and the single writer of its bookings, whose future calendar it holds in memory.
+/// Settings change only for the lab's managers and admins (as the actor's user grain knows them).
 /// </summary>
 public interface IInstrumentGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the instrument in a lab's zone; called by the lab grain.</summary>
-    Task<CommandResult<InstrumentView>> InitializeAsync(InstrumentDefinition definition, string labId, string timeZone);
+    /// <summary>Creates the instrument in a lab's zone; called by the lab grain, which checked the actor.</summary>
+    Task<CommandResult<InstrumentView>> InitializeAsync(InstrumentDefinition definition, LabPlacement lab);
 
     /// <summary>The instrument, or null when no such instrument exists.</summary>
+    [Orleans.Concurrency.ReadOnly]
     Task<InstrumentView?> GetAsync();
 
-    /// <summary>Replaces the weekly opening hours and closed dates.</summary>
-    Task<CommandResult<InstrumentView>> SetOpeningHoursAsync(OpeningHours hours);
+    /// <summary>Changes name, category, rates, rules or status (managers, admin).</summary>
+    Task<CommandResult<InstrumentView>> UpdateAsync(Actor actor, InstrumentPatch patch);
 
-    /// <summary>Active, maintenance or retired.</summary>
-    Task<CommandResult<InstrumentView>> SetStatusAsync(InstrumentStatus status);
+    /// <summary>Replaces the weekly opening hours and closed dates (managers, admin).</summary>
+    Task<CommandResult<InstrumentView>> SetOpeningHoursAsync(Actor actor, OpeningHours hours);
 
-    /// <summary>Records (or withdraws) a user's training sign-off.</summary>
-    Task<CommandResult<InstrumentView>> SetAuthorizationAsync(string userId, bool authorized);
+    /// <summary>Records or withdraws a user's training sign-off (managers, admin).</summary>
+    Task<CommandResult<InstrumentView>> SetAuthorizationAsync(Actor actor, string userId, bool authorized);
 
-    /// <summary>Blacks out a period; blackout.conflict listing the bookings it hits unless they are to be cancelled.</summary>
-    Task<CommandResult<Blackout>> AddBlackoutAsync(Interval interval, string reason, bool cancelConflicting, string actorId);
+    /// <summary>Sets a team's monthly quota on this instrument (managers, admin).</summary>
+    Task<CommandResult<int>> SetTeamQuotaAsync(Actor actor, string teamId, int minutesPerMonth);
 
-    /// <summary>Books a period for a team; acknowledged only once the row is committed.</summary>
-    Task<CommandResult<Booking>> BookAsync(BookCommand command);
+    /// <summary>Blacks out a period (managers, admin); blackout.conflict listing the bookings it hits unless they are to be cancelled.</summary>
+    Task<CommandResult<Blackout>> AddBlackoutAsync(Actor actor, Interval interval, string reason, bool cancelConflicting);
 
-    /// <summary>Cancels a pending or confirmed booking and frees its time at once.</summary>
-    Task<CommandResult<Booking>> CancelAsync(Guid bookingId, string actorId, string? reason);
+    /// <summary>Books a period for a team; acknowledged only once the row is committed. The actor is the booker.</summary>
+    Task<CommandResult<Booking>> BookAsync(Actor actor, BookCommand command);
 
-    /// <summary>Confirms a pending booking.</summary>
-    Task<CommandResult<Booking>> ApproveAsync(Guid bookingId, string actorId);
+    /// <summary>Cancels a pending or confirmed booking (booker, managers, admin) and frees its time at once.</summary>
+    Task<CommandResult<Booking>> CancelAsync(Actor actor, Guid bookingId, string? reason);
 
-    /// <summary>Rejects a pending booking and frees its time.</summary>
-    Task<CommandResult<Booking>> RejectAsync(Guid bookingId, string actorId, string? reason);
+    /// <summary>Confirms a pending booking (managers, admin).</summary>
+    Task<CommandResult<Booking>> ApproveAsync(Actor actor, Guid bookingId);
+
+    /// <summary>Rejects a pending booking (managers, admin) and frees its time.</summary>
+    Task<CommandResult<Booking>> RejectAsync(Actor actor, Guid bookingId, string? reason);
 
     /// <summary>One booking of this instrument, in any status, or null.</summary>
     Task<Booking?> GetBookingAsync(Guid bookingId);
 
     /// <summary>The bookings holding time that overlap a window, by start.</summary>
     Task<IReadOnlyList<Booking>> GetCalendarAsync(Interval window);
+
+    /// <summary>Free intervals in a window: open, not blacked out, not booked (buffers counted; with seats, at least one free).</summary>
+    Task<IReadOnlyList<Interval>> GetFreeAsync(Interval window);
+}
+
+/// <summary>Where an instrument stands: its lab, the lab's zone and country.</summary>
+[GenerateSerializer, Immutable, Alias("ls.LabPlacement")]
+public sealed record LabPlacement
+{
+    [Id(0)] public required string LabId { get; init; }
+
+    [Id(1)] public required string TimeZone { get; init; }
+
+    [Id(2)] public required string MemberState { get; init; }
+}
+
+/// <summary>A partial update of an instrument: null leaves a field as it is.</summary>
+[GenerateSerializer, Immutable, Alias("ls.InstrumentPatch")]
+public sealed record InstrumentPatch
+{
+    [Id(0)] public string? Name { get; init; }
+
+    [Id(1)] public string? Category { get; init; }
+
+    [Id(2)] public Rates? Rates { get; init; }
+
+    [Id(3)] public LabScheduler.Domain.Bookings.BookingRules? Rules { get; init; }
+
+    [Id(4)] public InstrumentStatus? Status { get; init; }
 }

@@ -21,6 +21,9 @@ public sealed record InstrumentView
 
     [Id(6)] public IReadOnlyList<string> AuthorizedUsers { get; init; } = [];
 
+    /// <summary>The country of the instrument's lab (slot search and tariffs use it).</summary>
+    [Id(7)] public string MemberState { get; init; } = "";
+
     public string Id => Definition.Id;
 }
 

@@ -2,22 +2,26 @@ using LabScheduler.Contracts.Common;
 
 namespace LabScheduler.Contracts.Teams;
 
-/// <summary>A research team (key: team id): members, and later quotas.</summary>
+/// <summary>A research team (key: team id): members and quotas per instrument.</summary>
 public interface ITeamGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the team; conflict.exists when it exists with another profile.</summary>
-    Task<CommandResult<TeamView>> CreateAsync(TeamProfile profile);
+    /// <summary>Creates the team (admin only); conflict.exists when the id is taken.</summary>
+    Task<CommandResult<TeamView>> CreateAsync(Actor actor, TeamProfile profile);
 
     /// <summary>The team, or null when no such team exists.</summary>
+    [Orleans.Concurrency.ReadOnly]
     Task<TeamView?> GetAsync();
 
-    /// <summary>Adds a member.</summary>
-    Task<CommandResult<TeamView>> AddMemberAsync(string userId);
+    /// <summary>Adds a member (admin only); the user must exist.</summary>
+    Task<CommandResult<TeamView>> AddMemberAsync(Actor actor, string userId);
 
-    /// <summary>Removes a member.</summary>
-    Task<CommandResult<TeamView>> RemoveMemberAsync(string userId);
+    /// <summary>Removes a member (admin only).</summary>
+    Task<CommandResult<TeamView>> RemoveMemberAsync(Actor actor, string userId);
 
     /// <summary>Whether the user belongs to the team (false when the team does not exist).</summary>
-    [Orleans.Concurrency.ReadOnly]
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<bool> IsMemberAsync(string userId);
+
+    /// <summary>Sets the team's monthly quota on an instrument; called by the instrument grain once it checked the actor.</summary>
+    Task<CommandResult<TeamView>> SetQuotaAsync(string instrumentId, int minutesPerMonth);
 }

@@ -20,4 +20,7 @@ public sealed record TeamView
     [Id(0)] public required TeamProfile Profile { get; init; }
 
     [Id(1)] public IReadOnlyList<string> Members { get; init; } = [];
+
+    /// <summary>Minutes per calendar month (in the instrument lab's zone), by instrument id.</summary>
+    [Id(2)] public IReadOnlyDictionary<string, int> Quotas { get; init; } = new Dictionary<string, int>();
 }

@@ -22,6 +22,14 @@ internal static class Checks
             ? new Problem(ErrorCodes.Validation, $"{field} is required, at most {max} characters.")
             : null;
 
+    public static Problem? Email(string? email) =>
+        email is { Length: >= 3 and <= 320 } && email.IndexOf('@', StringComparison.Ordinal) is > 0 and var at && at < email.Length - 1 && !email.Any(char.IsWhiteSpace)
+            ? null
+            : new Problem(ErrorCodes.Validation, "email must be an e-mail address.");
+
+    public static Problem? Category(string? category) =>
+        ReferenceIds.IsValid(category) ? null : new Problem(ErrorCodes.Validation, "category must be lower-case letters, digits and hyphens (e.g. \"nmr\", \"cryo-em\").");
+
     /// <summary>The first problem found, or null.</summary>
     public static Problem? First(params Problem?[] problems) => problems.FirstOrDefault(p => p is not null);
 

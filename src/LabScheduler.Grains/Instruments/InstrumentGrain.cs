@@ -1,4 +1,5 @@
 using LabScheduler.Contracts.Bookings;
+using LabScheduler.Contracts.Catalog;
 using LabScheduler.Contracts.Common;
 using LabScheduler.Contracts.Instruments;
 using LabScheduler.Contracts.Teams;
@@ -42,49 +43,72 @@ public sealed partial class InstrumentGrain(
         }
     }
 
-    async Task<CommandResult<InstrumentView>> IInstrumentGrain.InitializeAsync(InstrumentDefinition definition, string labId, string timeZone)
+    async Task<CommandResult<InstrumentView>> IInstrumentGrain.InitializeAsync(InstrumentDefinition definition, LabPlacement lab)
     {
         if (state.State.Definition is not null)
         {
             return Checks.Exists("instrument", Id);
         }
 
-        var ruleErrors = definition.Rules.Validate();
         var problem = Checks.First(
             definition.Id == Id ? null : new Problem(ErrorCodes.Validation, "The definition's id is not the grain's."),
             Checks.Id(definition.Id, "id"),
-            Checks.Id(labId, "labId"),
-            Checks.Text(definition.Name, "name"),
-            Checks.Text(definition.Category, "category", 64),
-            Checks.Zone(timeZone),
-            definition.Currency is { Length: 3 } c && c.All(char.IsAsciiLetterUpper) ? null : new Problem(ErrorCodes.Validation, "currency must be an ISO 4217 code."),
-            definition.Rates is { Internal: >= 0, Partner: >= 0, External: >= 0 } ? null : new Problem(ErrorCodes.Validation, "rates must not be negative."),
-            ruleErrors.Count == 0 ? null : new Problem(ErrorCodes.Validation, string.Join("; ", ruleErrors.Select(e => $"{e.Key} {e.Value}"))));
+            Checks.Id(lab.LabId, "labId"),
+            Checks.Zone(lab.TimeZone),
+            Validate(definition.Name, definition.Category, definition.Rates, definition.Rules),
+            definition.Currency is { Length: 3 } c && c.All(char.IsAsciiLetterUpper) ? null : new Problem(ErrorCodes.Validation, "currency must be an ISO 4217 code."));
         if (problem is not null)
         {
             return problem;
         }
 
         state.State.Definition = definition;
-        state.State.LabId = labId;
-        state.State.TimeZone = timeZone;
+        state.State.LabId = lab.LabId;
+        state.State.TimeZone = lab.TimeZone;
+        state.State.MemberState = lab.MemberState;
         await state.WriteStateAsync();
+        await ReportToCatalogAsync(definition);
         return CommandResult<InstrumentView>.Ok(View(definition));
     }
 
     Task<InstrumentView?> IInstrumentGrain.GetAsync() =>
         Task.FromResult(state.State.Definition is { } definition ? View(definition) : null);
 
-    Task<CommandResult<InstrumentView>> IInstrumentGrain.SetOpeningHoursAsync(OpeningHours hours) =>
-        ChangeSettings(() => state.State.OpeningHours = hours);
+    async Task<CommandResult<InstrumentView>> IInstrumentGrain.UpdateAsync(Actor actor, InstrumentPatch patch)
+    {
+        var problem = Validate(patch.Name, patch.Category, patch.Rates, patch.Rules, partial: true);
+        if (problem is not null)
+        {
+            return problem;
+        }
 
-    Task<CommandResult<InstrumentView>> IInstrumentGrain.SetStatusAsync(InstrumentStatus status) =>
-        ChangeSettings(() => state.State.Status = status);
+        var result = await ChangeSettings(actor, "change instruments", () =>
+        {
+            var definition = state.State.Definition!;
+            state.State.Definition = definition with
+            {
+                Name = patch.Name ?? definition.Name,
+                Category = patch.Category ?? definition.Category,
+                Rates = patch.Rates ?? definition.Rates,
+                Rules = patch.Rules ?? definition.Rules,
+            };
+            state.State.Status = patch.Status ?? state.State.Status;
+        });
+        if (result.IsSuccess)
+        {
+            await ReportToCatalogAsync(state.State.Definition!);
+        }
 
-    Task<CommandResult<InstrumentView>> IInstrumentGrain.SetAuthorizationAsync(string userId, bool authorized) =>
+        return result;
+    }
+
+    Task<CommandResult<InstrumentView>> IInstrumentGrain.SetOpeningHoursAsync(Actor actor, OpeningHours hours) =>
+        ChangeSettings(actor, "set opening hours", () => state.State.OpeningHours = hours);
+
+    Task<CommandResult<InstrumentView>> IInstrumentGrain.SetAuthorizationAsync(Actor actor, string userId, bool authorized) =>
         Checks.Id(userId, "userId") is { } problem
             ? Task.FromResult<CommandResult<InstrumentView>>(problem)
-            : ChangeSettings(() =>
+            : ChangeSettings(actor, "record training sign-offs", () =>
             {
                 state.State.AuthorizedUsers.Remove(userId);
                 if (authorized)
@@ -93,11 +117,22 @@ public sealed partial class InstrumentGrain(
                 }
             });
 
-    async Task<CommandResult<Blackout>> IInstrumentGrain.AddBlackoutAsync(Interval interval, string reason, bool cancelConflicting, string actorId)
+    async Task<CommandResult<int>> IInstrumentGrain.SetTeamQuotaAsync(Actor actor, string teamId, int minutesPerMonth)
     {
-        if (state.State.Definition is null)
+        if (await RefuseUnlessManager(actor, "set quotas on this instrument") is { } refused)
         {
-            return Checks.NotFound("instrument", Id);
+            return refused;
+        }
+
+        var set = await GrainFactory.GetGrain<ITeamGrain>(teamId).SetQuotaAsync(Id, minutesPerMonth);
+        return set.IsSuccess ? CommandResult<int>.Ok(minutesPerMonth) : set.Problem!;
+    }
+
+    async Task<CommandResult<Blackout>> IInstrumentGrain.AddBlackoutAsync(Actor actor, Interval interval, string reason, bool cancelConflicting)
+    {
+        if (await RefuseUnlessManager(actor, "black out this instrument") is { } refused)
+        {
+            return refused;
         }
 
         if (interval.End <= interval.Start)
@@ -132,7 +167,7 @@ public sealed partial class InstrumentGrain(
         return CommandResult<Blackout>.Ok(blackout);
     }
 
-    async Task<CommandResult<Booking>> IInstrumentGrain.BookAsync(BookCommand command)
+    async Task<CommandResult<Booking>> IInstrumentGrain.BookAsync(Actor actor, BookCommand command)
     {
         if (state.State.Definition is not { } definition)
         {
@@ -142,20 +177,21 @@ public sealed partial class InstrumentGrain(
         if (command.BookingId is { } requestedId && await FindBookingAsync(requestedId) is { } existing)
         {
             // A retry of the same request gets the same booking; another request with that id does not.
-            return existing.TeamId == command.TeamId && existing.UserId == command.UserId && existing.Interval == command.Interval
+            return existing.TeamId == command.TeamId && existing.UserId == actor.UserId && existing.Interval == command.Interval
                 ? CommandResult<Booking>.Ok(existing)
                 : Checks.Exists("booking", requestedId.ToString());
         }
 
-        if (!await GrainFactory.GetGrain<ITeamGrain>(command.TeamId).IsMemberAsync(command.UserId))
+        var access = await Rights.OfAsync(GrainFactory, actor);
+        if (!access.BelongsTo(command.TeamId) && !(access.IsAdmin && await GrainFactory.GetGrain<ITeamGrain>(command.TeamId).GetAsync() is not null))
         {
-            return new Problem(ErrorCodes.NotTeamMember, $"User '{command.UserId}' is not a member of team '{command.TeamId}'.");
+            return new Problem(ErrorCodes.NotTeamMember, $"User '{actor.UserId}' is not a member of team '{command.TeamId}'.");
         }
 
         var rules = definition.Rules;
-        if (rules.RequiresAuthorization && !state.State.AuthorizedUsers.Contains(command.UserId))
+        if (rules.RequiresAuthorization && !state.State.AuthorizedUsers.Contains(actor.UserId))
         {
-            return new Problem(ErrorCodes.NotAuthorizedOnInstrument, $"User '{command.UserId}' has no training sign-off on '{Id}'.");
+            return new Problem(ErrorCodes.NotAuthorizedOnInstrument, $"User '{actor.UserId}' has no training sign-off on '{Id}'.");
         }
 
         var now = clock.GetCurrentInstant();
@@ -171,7 +207,7 @@ public sealed partial class InstrumentGrain(
             InstrumentId = Id,
             LabId = state.State.LabId,
             TeamId = command.TeamId,
-            UserId = command.UserId,
+            UserId = actor.UserId,
             Status = rules.RequiresApproval ? BookingStatus.Pending : BookingStatus.Confirmed,
             Interval = command.Interval,
             Purpose = command.Purpose,
@@ -196,19 +232,49 @@ public sealed partial class InstrumentGrain(
         }
     }
 
-    Task<CommandResult<Booking>> IInstrumentGrain.CancelAsync(Guid bookingId, string actorId, string? reason) =>
-        TransitionAsync(bookingId, BookingStatus.Cancelled, reason);
+    async Task<CommandResult<Booking>> IInstrumentGrain.CancelAsync(Actor actor, Guid bookingId, string? reason)
+    {
+        var booking = await FindBookingAsync(bookingId);
+        if (booking is null)
+        {
+            return Checks.NotFound("booking", bookingId.ToString());
+        }
 
-    Task<CommandResult<Booking>> IInstrumentGrain.ApproveAsync(Guid bookingId, string actorId) =>
-        TransitionAsync(bookingId, BookingStatus.Confirmed, null);
+        if (booking.UserId != actor.UserId && !(await Rights.OfAsync(GrainFactory, actor)).Manages(state.State.LabId))
+        {
+            return new Problem(ErrorCodes.Forbidden, "Only the booker, the lab's managers and administrators may cancel a booking.");
+        }
 
-    Task<CommandResult<Booking>> IInstrumentGrain.RejectAsync(Guid bookingId, string actorId, string? reason) =>
-        TransitionAsync(bookingId, BookingStatus.Rejected, reason);
+        return await TransitionAsync(bookingId, BookingStatus.Cancelled, reason);
+    }
+
+    async Task<CommandResult<Booking>> IInstrumentGrain.ApproveAsync(Actor actor, Guid bookingId) =>
+        await RefuseUnlessManager(actor, "approve bookings") is { } refused
+            ? refused
+            : await TransitionAsync(bookingId, BookingStatus.Confirmed, null);
+
+    async Task<CommandResult<Booking>> IInstrumentGrain.RejectAsync(Actor actor, Guid bookingId, string? reason) =>
+        await RefuseUnlessManager(actor, "reject bookings") is { } refused
+            ? refused
+            : await TransitionAsync(bookingId, BookingStatus.Rejected, reason);
 
     Task<Booking?> IInstrumentGrain.GetBookingAsync(Guid bookingId) => FindBookingAsync(bookingId);
 
     Task<IReadOnlyList<Booking>> IInstrumentGrain.GetCalendarAsync(Interval window) =>
         Task.FromResult<IReadOnlyList<Booking>>([.. _calendar.Overlapping(window).Select(e => _holding[e.Id])]);
+
+    Task<IReadOnlyList<Interval>> IInstrumentGrain.GetFreeAsync(Interval window)
+    {
+        if (state.State.Definition is not { } definition)
+        {
+            return Task.FromResult<IReadOnlyList<Interval>>([]);
+        }
+
+        // Nothing before now can be booked.
+        var now = clock.GetCurrentInstant();
+        var from = IntervalMath.Max(window.Start, now);
+        return Task.FromResult(from >= window.End ? [] : FreeTime.Compute(new Interval(from, window.End), Schedule(definition), _calendar));
+    }
 
     private async Task<CommandResult<Booking>> TransitionAsync(Guid bookingId, BookingStatus target, string? reason)
     {
@@ -292,16 +358,47 @@ public sealed partial class InstrumentGrain(
         _calendar.Remove(bookingId);
     }
 
-    private async Task<CommandResult<InstrumentView>> ChangeSettings(Action change)
+    private async Task<Problem?> RefuseUnlessManager(Actor actor, string what)
     {
-        if (state.State.Definition is not { } definition)
+        if (state.State.Definition is null)
         {
             return Checks.NotFound("instrument", Id);
         }
 
+        return (await Rights.OfAsync(GrainFactory, actor)).Manages(state.State.LabId) ? null : Rights.ManagersOnly(state.State.LabId, what);
+    }
+
+    private async Task<CommandResult<InstrumentView>> ChangeSettings(Actor actor, string what, Action change)
+    {
+        if (await RefuseUnlessManager(actor, what) is { } refused)
+        {
+            return refused;
+        }
+
         change();
         await state.WriteStateAsync();
-        return CommandResult<InstrumentView>.Ok(View(definition));
+        return CommandResult<InstrumentView>.Ok(View(state.State.Definition!));
+    }
+
+    private Task ReportToCatalogAsync(InstrumentDefinition definition) =>
+        GrainFactory.GetGrain<ICatalogGrain>(ICatalogGrain.Key).UpsertInstrumentAsync(new InstrumentEntry
+        {
+            Id = Id,
+            LabId = state.State.LabId,
+            Category = definition.Category,
+            MemberState = state.State.MemberState,
+            Status = state.State.Status,
+        });
+
+    private static Problem? Validate(string? name, string? category, Rates? rates, BookingRules? rules, bool partial = false)
+    {
+        var ruleErrors = rules?.Validate() ?? new Dictionary<string, string>();
+        return Checks.First(
+            partial && name is null ? null : Checks.Text(name, "name"),
+            partial && category is null ? null : Checks.Category(category),
+            rates is null ? (partial ? null : new Problem(ErrorCodes.Validation, "rates are required.")) :
+                rates is { Internal: >= 0, Partner: >= 0, External: >= 0 } ? null : new Problem(ErrorCodes.Validation, "rates must not be negative."),
+            ruleErrors.Count == 0 ? null : new Problem(ErrorCodes.Validation, string.Join("; ", ruleErrors.Select(e => $"{e.Key} {e.Value}"))));
     }
 
     private InstrumentSchedule Schedule(InstrumentDefinition definition) => new(
@@ -316,6 +413,7 @@ public sealed partial class InstrumentGrain(
         Definition = definition,
         LabId = state.State.LabId,
         TimeZone = state.State.TimeZone,
+        MemberState = state.State.MemberState,
         Status = state.State.Status,
         OpeningHours = state.State.OpeningHours,
         Blackouts = [.. state.State.Blackouts],

@@ -15,6 +15,9 @@ public sealed class InstrumentState
 
     public string TimeZone { get; set; } = "";
 
+    /// <summary>The country of the lab, for the catalog and tariffs.</summary>
+    public string MemberState { get; set; } = "";
+
     public InstrumentStatus Status { get; set; }
 
     public OpeningHours OpeningHours { get; set; } = OpeningHours.AlwaysOpen;

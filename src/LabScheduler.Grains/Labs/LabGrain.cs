@@ -1,6 +1,8 @@
+using LabScheduler.Contracts.Catalog;
 using LabScheduler.Contracts.Common;
 using LabScheduler.Contracts.Instruments;
 using LabScheduler.Contracts.Labs;
+using LabScheduler.Contracts.Users;
 using LabScheduler.Domain.Errors;
 using LabScheduler.Grains.Common;
 
@@ -20,16 +22,22 @@ public sealed class LabState
 public sealed class LabGrain(
     [PersistentState("lab", StorageNames.Default)] IPersistentState<LabState> state) : Grain, ILabGrain
 {
-    async Task<CommandResult<LabView>> ILabGrain.CreateAsync(LabProfile profile)
+    private string Id => this.GetPrimaryKeyString();
+
+    async Task<CommandResult<LabView>> ILabGrain.CreateAsync(Actor actor, LabProfile profile)
     {
-        var id = this.GetPrimaryKeyString();
+        if (!(await Rights.OfAsync(GrainFactory, actor)).IsAdmin)
+        {
+            return Rights.AdminOnly("create labs");
+        }
+
         if (state.State.Profile is not null)
         {
-            return Checks.Exists("lab", id);
+            return Checks.Exists("lab", Id);
         }
 
         var problem = Checks.First(
-            profile.Id == id ? null : new Problem(ErrorCodes.Validation, "The profile's id is not the grain's."),
+            profile.Id == Id ? null : new Problem(ErrorCodes.Validation, "The profile's id is not the grain's."),
             Checks.Id(profile.Id, "id"),
             Checks.Text(profile.Name, "name"),
             Checks.Text(profile.HostInstitution, "hostInstitution"),
@@ -43,25 +51,30 @@ public sealed class LabGrain(
 
         state.State.Profile = profile;
         await state.WriteStateAsync();
+        await GrainFactory.GetGrain<ICatalogGrain>(ICatalogGrain.Key).UpsertLabAsync(new LabEntry { Id = Id, MemberState = profile.MemberState });
         return CommandResult<LabView>.Ok(View(profile));
     }
 
     Task<LabView?> ILabGrain.GetAsync() =>
         Task.FromResult(state.State.Profile is { } profile ? View(profile) : null);
 
-    Task<CommandResult<LabView>> ILabGrain.AddManagerAsync(string userId) => ChangeManagers(userId, add: true);
+    Task<CommandResult<LabView>> ILabGrain.AddManagerAsync(Actor actor, string userId) => ChangeManagers(actor, userId, add: true);
 
-    Task<CommandResult<LabView>> ILabGrain.RemoveManagerAsync(string userId) => ChangeManagers(userId, add: false);
+    Task<CommandResult<LabView>> ILabGrain.RemoveManagerAsync(Actor actor, string userId) => ChangeManagers(actor, userId, add: false);
 
-    async Task<CommandResult<InstrumentView>> ILabGrain.AddInstrumentAsync(InstrumentDefinition definition)
+    async Task<CommandResult<InstrumentView>> ILabGrain.AddInstrumentAsync(Actor actor, InstrumentDefinition definition)
     {
         if (state.State.Profile is not { } profile)
         {
-            return Checks.NotFound("lab", this.GetPrimaryKeyString());
+            return Checks.NotFound("lab", Id);
         }
 
-        var created = await GrainFactory.GetGrain<IInstrumentGrain>(definition.Id)
-            .InitializeAsync(definition, profile.Id, profile.TimeZone);
+        if (!(await Rights.OfAsync(GrainFactory, actor)).Manages(Id))
+        {
+            return Rights.ManagersOnly(Id, "add instruments");
+        }
+
+        var created = await GrainFactory.GetGrain<IInstrumentGrain>(definition.Id).InitializeAsync(definition, Placement(profile));
         if (created.IsSuccess && !state.State.Instruments.Contains(definition.Id))
         {
             state.State.Instruments.Add(definition.Id);
@@ -71,16 +84,27 @@ public sealed class LabGrain(
         return created;
     }
 
-    private async Task<CommandResult<LabView>> ChangeManagers(string userId, bool add)
+    private async Task<CommandResult<LabView>> ChangeManagers(Actor actor, string userId, bool add)
     {
+        if (!(await Rights.OfAsync(GrainFactory, actor)).IsAdmin)
+        {
+            return Rights.AdminOnly("change lab managers");
+        }
+
         if (state.State.Profile is not { } profile)
         {
-            return Checks.NotFound("lab", this.GetPrimaryKeyString());
+            return Checks.NotFound("lab", Id);
         }
 
         if (Checks.Id(userId, "userId") is { } problem)
         {
             return problem;
+        }
+
+        var user = GrainFactory.GetGrain<IUserGrain>(userId);
+        if (add && !(await user.GetAccessAsync()).Exists)
+        {
+            return Checks.NotFound("user", userId);
         }
 
         var changed = add ? !state.State.Managers.Contains(userId) : state.State.Managers.Remove(userId);
@@ -94,8 +118,17 @@ public sealed class LabGrain(
             await state.WriteStateAsync();
         }
 
+        // Told every time, so a retry repairs whatever a failure in between left behind.
+        await user.SetManagedLabAsync(Id, add);
         return CommandResult<LabView>.Ok(View(profile));
     }
+
+    private LabPlacement Placement(LabProfile profile) => new()
+    {
+        LabId = Id,
+        TimeZone = profile.TimeZone,
+        MemberState = profile.MemberState,
+    };
 
     private LabView View(LabProfile profile) => new()
     {

@@ -1,5 +1,7 @@
 using LabScheduler.Contracts.Common;
 using LabScheduler.Contracts.Teams;
+using LabScheduler.Contracts.Users;
+using LabScheduler.Domain.Errors;
 using LabScheduler.Grains.Common;
 
 namespace LabScheduler.Grains.Teams;
@@ -10,22 +12,30 @@ public sealed class TeamState
     public TeamProfile? Profile { get; set; }
 
     public List<string> Members { get; set; } = [];
+
+    public Dictionary<string, int> Quotas { get; set; } = [];
 }
 
 /// <inheritdoc cref="ITeamGrain"/>
 public sealed class TeamGrain(
     [PersistentState("team", StorageNames.Default)] IPersistentState<TeamState> state) : Grain, ITeamGrain
 {
-    async Task<CommandResult<TeamView>> ITeamGrain.CreateAsync(TeamProfile profile)
+    private string Id => this.GetPrimaryKeyString();
+
+    async Task<CommandResult<TeamView>> ITeamGrain.CreateAsync(Actor actor, TeamProfile profile)
     {
-        var id = this.GetPrimaryKeyString();
+        if (!(await Rights.OfAsync(GrainFactory, actor)).IsAdmin)
+        {
+            return Rights.AdminOnly("create teams");
+        }
+
         if (state.State.Profile is not null)
         {
-            return Checks.Exists("team", id);
+            return Checks.Exists("team", Id);
         }
 
         var problem = Checks.First(
-            profile.Id == id ? null : new Problem("validation", "The profile's id is not the grain's."),
+            profile.Id == Id ? null : new Problem(ErrorCodes.Validation, "The profile's id is not the grain's."),
             Checks.Id(profile.Id, "id"),
             Checks.Text(profile.Name, "name"),
             Checks.Text(profile.Institution, "institution"),
@@ -43,23 +53,51 @@ public sealed class TeamGrain(
     Task<TeamView?> ITeamGrain.GetAsync() =>
         Task.FromResult(state.State.Profile is { } profile ? View(profile) : null);
 
-    Task<CommandResult<TeamView>> ITeamGrain.AddMemberAsync(string userId) => ChangeMembers(userId, add: true);
+    Task<CommandResult<TeamView>> ITeamGrain.AddMemberAsync(Actor actor, string userId) => ChangeMembers(actor, userId, add: true);
 
-    Task<CommandResult<TeamView>> ITeamGrain.RemoveMemberAsync(string userId) => ChangeMembers(userId, add: false);
+    Task<CommandResult<TeamView>> ITeamGrain.RemoveMemberAsync(Actor actor, string userId) => ChangeMembers(actor, userId, add: false);
 
     Task<bool> ITeamGrain.IsMemberAsync(string userId) =>
         Task.FromResult(state.State.Profile is not null && state.State.Members.Contains(userId));
 
-    private async Task<CommandResult<TeamView>> ChangeMembers(string userId, bool add)
+    async Task<CommandResult<TeamView>> ITeamGrain.SetQuotaAsync(string instrumentId, int minutesPerMonth)
     {
         if (state.State.Profile is not { } profile)
         {
-            return Checks.NotFound("team", this.GetPrimaryKeyString());
+            return Checks.NotFound("team", Id);
+        }
+
+        if (minutesPerMonth < 0)
+        {
+            return new Problem(ErrorCodes.Validation, "minutesPerMonth must not be negative.");
+        }
+
+        state.State.Quotas[instrumentId] = minutesPerMonth;
+        await state.WriteStateAsync();
+        return CommandResult<TeamView>.Ok(View(profile));
+    }
+
+    private async Task<CommandResult<TeamView>> ChangeMembers(Actor actor, string userId, bool add)
+    {
+        if (!(await Rights.OfAsync(GrainFactory, actor)).IsAdmin)
+        {
+            return Rights.AdminOnly("change team members");
+        }
+
+        if (state.State.Profile is not { } profile)
+        {
+            return Checks.NotFound("team", Id);
         }
 
         if (Checks.Id(userId, "userId") is { } problem)
         {
             return problem;
+        }
+
+        var user = GrainFactory.GetGrain<IUserGrain>(userId);
+        if (add && !(await user.GetAccessAsync()).Exists)
+        {
+            return Checks.NotFound("user", userId);
         }
 
         var changed = add ? !state.State.Members.Contains(userId) : state.State.Members.Remove(userId);
@@ -73,8 +111,15 @@ public sealed class TeamGrain(
             await state.WriteStateAsync();
         }
 
+        // Told every time, so a retry after a failure between the two writes repairs the user's side.
+        await user.SetTeamAsync(Id, add);
         return CommandResult<TeamView>.Ok(View(profile));
     }
 
-    private TeamView View(TeamProfile profile) => new() { Profile = profile, Members = [.. state.State.Members] };
+    private TeamView View(TeamProfile profile) => new()
+    {
+        Profile = profile,
+        Members = [.. state.State.Members],
+        Quotas = new Dictionary<string, int>(state.State.Quotas),
+    };
 }

@@ -1,5 +1,6 @@
 using LabScheduler.Contracts.Common;
 using LabScheduler.Contracts.Users;
+using LabScheduler.Domain.Errors;
 using LabScheduler.Grains.Common;
 
 namespace LabScheduler.Grains.Users;
@@ -8,27 +9,38 @@ namespace LabScheduler.Grains.Users;
 public sealed class UserState
 {
     public UserProfile? Profile { get; set; }
+
+    public List<string> Teams { get; set; } = [];
+
+    public List<string> ManagedLabs { get; set; } = [];
 }
 
 /// <inheritdoc cref="IUserGrain"/>
 public sealed class UserGrain(
     [PersistentState("user", StorageNames.Default)] IPersistentState<UserState> state) : Grain, IUserGrain
 {
-    async Task<CommandResult<UserProfile>> IUserGrain.CreateAsync(UserProfile profile)
+    private string Id => this.GetPrimaryKeyString();
+
+    async Task<CommandResult<UserView>> IUserGrain.CreateAsync(Actor actor, UserProfile profile)
     {
-        var id = this.GetPrimaryKeyString();
+        if (!(await Rights.OfAsync(GrainFactory, actor)).IsAdmin)
+        {
+            return Rights.AdminOnly("create users");
+        }
+
         if (state.State.Profile is not null)
         {
-            return Checks.Exists("user", id);
+            return Checks.Exists("user", Id);
         }
 
         var problem = Checks.First(
-            profile.Id == id ? null : new Problem("validation", "The profile's id is not the grain's."),
+            profile.Id == Id ? null : new Problem(ErrorCodes.Validation, "The profile's id is not the grain's."),
             Checks.Id(profile.Id, "id"),
             Checks.Text(profile.DisplayName, "displayName"),
-            Checks.Text(profile.Email, "email", 320),
+            Checks.Email(profile.Email),
             Checks.Zone(profile.TimeZone),
-            Checks.State(profile.MemberState, "memberState"));
+            Checks.State(profile.MemberState, "memberState"),
+            profile.Roles.All(r => r == UserRoles.Admin) ? null : new Problem(ErrorCodes.Validation, "roles may only contain \"admin\"."));
         if (problem is not null)
         {
             return problem;
@@ -36,8 +48,54 @@ public sealed class UserGrain(
 
         state.State.Profile = profile;
         await state.WriteStateAsync();
-        return CommandResult<UserProfile>.Ok(profile);
+        return CommandResult<UserView>.Ok(View(profile));
     }
 
-    Task<UserProfile?> IUserGrain.GetAsync() => Task.FromResult(state.State.Profile);
+    async Task<CommandResult<UserView>> IUserGrain.GetAsync(Actor actor)
+    {
+        if (actor.UserId != Id && !(await Rights.OfAsync(GrainFactory, actor)).IsAdmin)
+        {
+            return new Problem(ErrorCodes.Forbidden, "Only the user and administrators may read a user.");
+        }
+
+        return state.State.Profile is { } profile ? CommandResult<UserView>.Ok(View(profile)) : Checks.NotFound("user", Id);
+    }
+
+    Task<UserProfile?> IUserGrain.GetProfileAsync() => Task.FromResult(state.State.Profile);
+
+    Task<Access> IUserGrain.GetAccessAsync() => Task.FromResult(new Access
+    {
+        UserId = Id,
+        Exists = state.State.Profile is not null,
+        IsAdmin = state.State.Profile?.IsAdmin == true,
+        Teams = [.. state.State.Teams],
+        ManagedLabs = [.. state.State.ManagedLabs],
+    });
+
+    Task IUserGrain.SetTeamAsync(string teamId, bool member) => SetMembership(state.State.Teams, teamId, member);
+
+    Task IUserGrain.SetManagedLabAsync(string labId, bool manages) => SetMembership(state.State.ManagedLabs, labId, manages);
+
+    private async Task SetMembership(List<string> list, string id, bool present)
+    {
+        var changed = present ? !list.Contains(id) : list.Remove(id);
+        if (!changed)
+        {
+            return;
+        }
+
+        if (present)
+        {
+            list.Add(id);
+        }
+
+        await state.WriteStateAsync();
+    }
+
+    private UserView View(UserProfile profile) => new()
+    {
+        Profile = profile,
+        Teams = [.. state.State.Teams],
+        ManagedLabs = [.. state.State.ManagedLabs],
+    };
 }

@@ -116,6 +116,63 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         return rows.Count == 0 ? null : rows[0];
     }
 
+    /// <summary>
+    /// Bookings matching <paramref name="query"/>, ordered by start then id, after the cursor.
+    /// Visibility is part of the query: unless <see cref="BookingQuery.All"/>, only rows booked by
+    /// the user, for one of the teams, or in one of the labs.
+    /// </summary>
+    public async Task<IReadOnlyList<Booking>> QueryAsync(BookingQuery query, CancellationToken cancellationToken = default)
+    {
+        var where = new List<string>();
+        await using var command = dataSource.CreateCommand();
+        var p = command.Parameters;
+        if (!query.All)
+        {
+            where.Add("(user_id = @me OR team_id = ANY(@teams) OR lab_id = ANY(@labs))");
+            p.AddWithValue("me", query.VisibleToUser ?? "");
+            p.AddWithValue("teams", query.VisibleTeams.ToArray());
+            p.AddWithValue("labs", query.VisibleLabs.ToArray());
+        }
+
+        void Filter(string? value, string column)
+        {
+            if (value is not null)
+            {
+                where.Add($"{column} = @{column}");
+                p.AddWithValue(column, value);
+            }
+        }
+
+        Filter(query.InstrumentId, "instrument_id");
+        Filter(query.TeamId, "team_id");
+        Filter(query.UserId, "user_id");
+        Filter(query.Status is { } status ? BookingLifecycle.ToWire(status) : null, "status");
+        if (query.From is { } from)
+        {
+            where.Add("upper(during) > @from");
+            p.AddWithValue("from", NpgsqlDbType.TimestampTz, from.ToDateTimeUtc());
+        }
+
+        if (query.To is { } to)
+        {
+            where.Add("lower(during) < @to");
+            p.AddWithValue("to", NpgsqlDbType.TimestampTz, to.ToDateTimeUtc());
+        }
+
+        if (query.AfterStart is { } afterStart && query.AfterId is { } afterId)
+        {
+            where.Add("(lower(during), id) > (@afterStart, @afterId)");
+            p.AddWithValue("afterStart", NpgsqlDbType.TimestampTz, afterStart.ToDateTimeUtc());
+            p.AddWithValue("afterId", afterId);
+        }
+
+        p.AddWithValue("limit", query.Limit);
+        command.CommandText = $"SELECT {Columns} FROM bookings" +
+            (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") +
+            " ORDER BY lower(during), id LIMIT @limit";
+        return await ReadAll(command, cancellationToken);
+    }
+
     private static async Task<IReadOnlyList<Booking>> ReadAll(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         var rows = new List<Booking>();

@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2317  # it takes the functions run from traps for unreachable code
+# run.sh — build LabScheduler and run it in the foreground:
+#   a private PostgreSQL (unless LABSCHED_DB is given), the Orleans silo and
+#   the HTTP gateway. Ctrl-C stops everything.
+#
+# Environment:
+#   LABSCHED_DB    Npgsql connection string of an existing database; when set,
+#                  no private PostgreSQL is started.
+#   LABSCHED_DATA  folder for the private PostgreSQL and the logs
+#                  (default: <repo>/.data; a relative path is taken relative
+#                  to the current directory).
+#   LABSCHED_PORT  HTTP port of the gateway on 127.0.0.1 (default 5080).
+#   LABSCHED_SKIP_BUILD=1  skip `dotnet build` (use what bin/ holds).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+
+LABSCHED_PORT=${LABSCHED_PORT:-5080}
+LABSCHED_DATA=${LABSCHED_DATA:-$ROOT/.data}
+mkdir -p "$LABSCHED_DATA"
+LABSCHED_DATA=$(cd "$LABSCHED_DATA" && pwd -P)   # made absolute
+export LABSCHED_DATA LABSCHED_PORT
+
+SILO_DLL=$ROOT/silo/LabScheduler.Silo/bin/Release/net10.0/LabScheduler.Silo.dll
+GATEWAY_DLL=$ROOT/client/LabScheduler.Gateway/bin/Release/net10.0/LabScheduler.Gateway.dll
+READY_TIMEOUT=180
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+say() { printf 'run.sh: %s\n' "$*" >&2; }
+die() { printf 'run.sh: error: %s\n' "$*" >&2; exit 1; }
+
+cd "$ROOT"
+
+# --- prerequisites ----------------------------------------------------------
+command -v dotnet >/dev/null 2>&1 ||
+    die "the .NET SDK ('dotnet') is not on PATH; install .NET SDK 10 and try again"
+
+if ! command -v curl >/dev/null 2>&1; then
+    say "curl is missing; installing it with apt-get"
+    [[ $EUID -eq 0 ]] || die "curl is missing and we are not root: run 'sudo apt-get install -y curl'"
+    DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q curl >&2
+fi
+
+# SDK 10's `dotnet new sln` writes LabScheduler.slnx, older ones .sln: take
+# whichever exists.
+SLN=
+for f in LabScheduler.sln LabScheduler.slnx; do
+    [[ -f "$f" ]] && { SLN=$f; break; }
+done
+[[ -n "$SLN" ]] || die "neither LabScheduler.sln nor LabScheduler.slnx found in $ROOT"
+
+# --- ports ------------------------------------------------------------------
+# port_in_use PORT: is something listening on TCP PORT (any address)?
+port_in_use() {
+    local p=$1
+    if command -v ss >/dev/null 2>&1; then
+        [[ -n "$(ss -Hltn "sport = :$p" 2>/dev/null)" ]]
+    else
+        # Connecting succeeds only when something listens.
+        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null
+    fi
+}
+
+# free_port START [EXCLUDE]: first free port >= START (other than EXCLUDE).
+free_port() {
+    local p=$1 exclude=${2:-} last=$(($1 + 1000))
+    for (( ; p < last; p++)); do
+        [[ "$p" == "$exclude" ]] && continue
+        port_in_use "$p" || { echo "$p"; return 0; }
+    done
+    return 1
+}
+
+port_in_use "$LABSCHED_PORT" &&
+    die "port $LABSCHED_PORT is already in use; set LABSCHED_PORT to a free port"
+
+# --- build --------------------------------------------------------------------
+if [[ "${LABSCHED_SKIP_BUILD:-0}" != 1 ]]; then
+    say "building $SLN (Release)"
+    dotnet build "$SLN" -c Release -nologo -v q </dev/null ||
+        die "dotnet build failed"
+fi
+[[ -f "$SILO_DLL" ]] || die "silo not built: $SILO_DLL is missing"
+[[ -f "$GATEWAY_DLL" ]] || die "gateway not built: $GATEWAY_DLL is missing"
+
+# --- cleanup (installed before anything is started) ---------------------------
+SILO_PID=
+GATEWAY_PID=
+STARTED_PG=0
+
+# alive PID: running and not a zombie (a dead child stays a zombie until
+# `wait` reaps it, and kill -0 succeeds on zombies).
+alive() {
+    local state
+    [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null || return 1
+    state=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1) || return 1
+    [[ "$state" != Z ]]
+}
+
+# stop_child NAME PID: SIGTERM, up to 20 s of grace, then SIGKILL.
+stop_child() {
+    local name=$1 pid=$2 i
+    alive "$pid" || return 0
+    say "stopping $name (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 200; i++)); do
+        alive "$pid" || break
+        sleep 0.1
+    done
+    if alive "$pid"; then
+        say "$name did not stop within 20 s; killing it"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+CLEANED=0
+cleanup() {
+    local rc=$?
+    [[ $CLEANED -eq 1 ]] && return
+    CLEANED=1
+    trap '' INT TERM   # a second Ctrl-C must not interrupt the cleanup
+    stop_child gateway "$GATEWAY_PID"
+    stop_child silo "$SILO_PID"
+    if [[ $STARTED_PG -eq 1 ]]; then
+        say "stopping the private PostgreSQL"
+        pg_stop_private "$LABSCHED_DATA" || true
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- database ------------------------------------------------------------------
+if [[ -n "${LABSCHED_DB:-}" ]]; then
+    CONN=$LABSCHED_DB
+    say "using the database given in LABSCHED_DB"
+else
+    # shellcheck source=deploy/pg.sh
+    source "$ROOT/deploy/pg.sh"
+    pg_ensure_installed
+    STARTED_PG=1
+    pg_start_private "$LABSCHED_DATA"
+    CONN=$LABSCHED_PG_CONNSTR
+fi
+
+# --- Orleans ports ----------------------------------------------------------------
+SILO_PORT=$(free_port 11111) || die "no free TCP port from 11111 on"
+GATEWAY_ORLEANS_PORT=$(free_port 30000 "$SILO_PORT") || die "no free TCP port from 30000 on"
+say "Orleans silo port $SILO_PORT, Orleans gateway port $GATEWAY_ORLEANS_PORT"
+
+# --- children -----------------------------------------------------------------------
+# prefixed NAME LOG: copy stdin to LOG (as is) and to the terminal with a
+# "[NAME] " prefix. It ignores INT/TERM so that a Ctrl-C does not cut the
+# shutdown messages of the child it serves; it ends when the child closes
+# its output.
+prefixed() {
+    trap '' INT TERM
+    tee -a "$2" | sed -u "s/^/[$1] /"
+}
+
+say "starting the silo (log: $LABSCHED_DATA/silo.log)"
+ConnectionStrings__LabScheduler=$CONN \
+Orleans__SiloPort=$SILO_PORT \
+Orleans__GatewayPort=$GATEWAY_ORLEANS_PORT \
+Seed__Demo=true \
+DOTNET_ENVIRONMENT=Development \
+    dotnet "$SILO_DLL" </dev/null > >(prefixed silo "$LABSCHED_DATA/silo.log") 2>&1 &
+SILO_PID=$!
+
+say "starting the gateway on http://127.0.0.1:$LABSCHED_PORT (log: $LABSCHED_DATA/gateway.log)"
+ConnectionStrings__LabScheduler=$CONN \
+ASPNETCORE_ENVIRONMENT=Development \
+Auth__Mode=demo \
+    dotnet "$GATEWAY_DLL" --urls "http://127.0.0.1:$LABSCHED_PORT" </dev/null \
+    > >(prefixed gateway "$LABSCHED_DATA/gateway.log") 2>&1 &
+GATEWAY_PID=$!
+
+# child_died NAME PID LOG: report a dead child with the end of its log.
+child_died() {
+    local status=0
+    wait "$2" 2>/dev/null || status=$?
+    say "$1 exited (status $status) before LabScheduler became ready; last lines of $3:"
+    tail -n 40 "$3" >&2 || true
+}
+
+# --- wait until ready -----------------------------------------------------------------
+READY_URL=http://127.0.0.1:$LABSCHED_PORT/health/ready
+for ((i = 0; i < READY_TIMEOUT; i++)); do
+    if ! alive "$SILO_PID"; then
+        child_died silo "$SILO_PID" "$LABSCHED_DATA/silo.log"
+        exit 1
+    fi
+    if ! alive "$GATEWAY_PID"; then
+        child_died gateway "$GATEWAY_PID" "$LABSCHED_DATA/gateway.log"
+        exit 1
+    fi
+    if curl -fsS -o /dev/null --max-time 2 "$READY_URL" 2>/dev/null; then
+        break
+    fi
+    sleep 1
+done
+if ! curl -fsS -o /dev/null --max-time 5 "$READY_URL" 2>/dev/null; then
+    say "LabScheduler did not become ready within $READY_TIMEOUT s ($READY_URL)"
+    say "last lines of the silo log:";    tail -n 20 "$LABSCHED_DATA/silo.log" >&2 || true
+    say "last lines of the gateway log:"; tail -n 20 "$LABSCHED_DATA/gateway.log" >&2 || true
+    exit 1
+fi
+
+echo "LabScheduler is ready at http://127.0.0.1:$LABSCHED_PORT"
+
+# --- run in the foreground ---------------------------------------------------------------
+# `wait` returns early when a trapped signal arrives, so Ctrl-C/SIGTERM reach
+# cleanup() at once. If either child exits on its own, stop everything.
+status=0
+wait -n "$SILO_PID" "$GATEWAY_PID" || status=$?
+if ! alive "$SILO_PID"; then
+    say "the silo exited (status $status); stopping"
+else
+    say "the gateway exited (status $status); stopping"
+fi
+exit $((status == 0 ? 1 : status))

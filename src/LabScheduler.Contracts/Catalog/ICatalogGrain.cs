@@ -1,0 +1,58 @@
+using LabScheduler.Contracts.Instruments;
+
+namespace LabScheduler.Contracts.Catalog;
+
+/// <summary>
+/// The small index of labs and instruments (one grain, key <see cref="Key"/>), so that lists
+/// and searches never activate every instrument. Labs and instruments report to it; it calls no one.
+/// </summary>
+public interface ICatalogGrain : IGrainWithStringKey
+{
+    public const string Key = "catalog";
+
+    /// <summary>Adds or updates a lab's entry.</summary>
+    Task UpsertLabAsync(LabEntry lab);
+
+    /// <summary>Adds or updates an instrument's entry.</summary>
+    Task UpsertInstrumentAsync(InstrumentEntry instrument);
+
+    /// <summary>Labs by id, after <paramref name="afterId"/>, at most <paramref name="limit"/>.</summary>
+    [Orleans.Concurrency.ReadOnly]
+    Task<IReadOnlyList<LabEntry>> ListLabsAsync(string? afterId, int limit);
+
+    /// <summary>Instruments by id matching every filter given, after <paramref name="afterId"/>.</summary>
+    [Orleans.Concurrency.ReadOnly]
+    Task<IReadOnlyList<InstrumentEntry>> FindInstrumentsAsync(InstrumentFilter filter, string? afterId, int limit);
+}
+
+[GenerateSerializer, Immutable, Alias("ls.LabEntry")]
+public sealed record LabEntry
+{
+    [Id(0)] public required string Id { get; init; }
+
+    [Id(1)] public required string MemberState { get; init; }
+}
+
+[GenerateSerializer, Immutable, Alias("ls.InstrumentEntry")]
+public sealed record InstrumentEntry
+{
+    [Id(0)] public required string Id { get; init; }
+
+    [Id(1)] public required string LabId { get; init; }
+
+    [Id(2)] public required string Category { get; init; }
+
+    [Id(3)] public required string MemberState { get; init; }
+
+    [Id(4)] public InstrumentStatus Status { get; init; }
+}
+
+[GenerateSerializer, Immutable, Alias("ls.InstrumentFilter")]
+public sealed record InstrumentFilter
+{
+    [Id(0)] public string? Category { get; init; }
+
+    [Id(1)] public string? LabId { get; init; }
+
+    [Id(2)] public string? MemberState { get; init; }
+}

@@ -1,0 +1,56 @@
+using LabScheduler.Contracts.Bookings;
+using LabScheduler.Contracts.Common;
+using LabScheduler.Domain.Errors;
+using LabScheduler.Grains.Common;
+using LabScheduler.Persistence.Bookings;
+using Orleans.Concurrency;
+
+namespace LabScheduler.Grains.Bookings;
+
+/// <inheritdoc cref="IBookingQueryGrain"/>
+[StatelessWorker]
+public sealed class BookingQueryGrain(BookingStore store) : Grain, IBookingQueryGrain
+{
+    async Task<CommandResult<Booking>> IBookingQueryGrain.FindAsync(Actor actor, Guid bookingId)
+    {
+        var booking = await store.FindAsync(bookingId);
+        if (booking is null)
+        {
+            return Checks.NotFound("booking", bookingId.ToString());
+        }
+
+        var access = await Rights.OfAsync(GrainFactory, actor);
+        var visible = access.IsAdmin || booking.UserId == actor.UserId || access.BelongsTo(booking.TeamId) || access.Manages(booking.LabId);
+
+        // Not revealing whether an invisible booking exists.
+        return visible ? CommandResult<Booking>.Ok(booking) : Checks.NotFound("booking", bookingId.ToString());
+    }
+
+    async Task<BookingPage> IBookingQueryGrain.ListAsync(Actor actor, BookingFilter filter, BookingCursor? after, int limit)
+    {
+        var access = await Rights.OfAsync(GrainFactory, actor);
+        var rows = await store.QueryAsync(new BookingQuery
+        {
+            All = access.IsAdmin,
+            VisibleToUser = actor.UserId,
+            VisibleTeams = access.Teams,
+            VisibleLabs = access.ManagedLabs,
+            InstrumentId = filter.InstrumentId,
+            TeamId = filter.TeamId,
+            UserId = filter.UserId,
+            Status = filter.Status,
+            From = filter.From,
+            To = filter.To,
+            AfterStart = after?.Start,
+            AfterId = after?.Id,
+            Limit = limit + 1,
+        });
+
+        var page = rows.Take(limit).ToList();
+        return new BookingPage
+        {
+            Items = page,
+            Next = rows.Count > limit ? new BookingCursor(page[^1].Interval.Start, page[^1].Id) : null,
+        };
+    }
+}
