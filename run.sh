@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2317  # it takes the functions run from traps for unreachable code
+# shellcheck disable=SC2317,SC2030,SC2031  # functions run from traps look unreachable to it; the
+# exports in the ( ... ) subshells below are meant to stay local to them
 # run.sh — build LabScheduler and run it in the foreground:
 #   a private PostgreSQL (unless LABSCHED_DB is given), the Orleans silo and
 #   the HTTP gateway. Ctrl-C stops everything.
@@ -122,7 +123,11 @@ cleanup() {
     local rc=$?
     [[ $CLEANED -eq 1 ]] && return
     CLEANED=1
-    trap '' INT TERM   # a second Ctrl-C must not interrupt the cleanup
+    # A second Ctrl-C must not interrupt the cleanup; nor may a dead reader of
+    # our output (e.g. `./run.sh | tee x` whose tee died of the same Ctrl-C):
+    # with SIGPIPE ignored, writes just fail and the cleanup goes on.
+    trap '' INT TERM PIPE
+    set +e
     stop_child gateway "$GATEWAY_PID"
     stop_child silo "$SILO_PID"
     if [[ $STARTED_PG -eq 1 ]]; then
@@ -156,41 +161,64 @@ say "Orleans silo port $SILO_PORT, Orleans gateway port $GATEWAY_ORLEANS_PORT"
 # --- children -----------------------------------------------------------------------
 # prefixed NAME LOG: copy stdin to LOG (as is) and to the terminal with a
 # "[NAME] " prefix. It ignores INT/TERM so that a Ctrl-C does not cut the
-# shutdown messages of the child it serves; it ends when the child closes
-# its output.
+# shutdown messages of the child it serves, and PIPE plus `tee -p` so that
+# the log is still written when the terminal side is gone; it ends when the
+# child closes its output.
 prefixed() {
-    trap '' INT TERM
-    tee -a "$2" | sed -u "s/^/[$1] /"
+    trap '' INT TERM PIPE
+    tee -p -a "$2" | sed -u "s/^/[$1] /"
 }
 
+# The logs are appended to across runs: mark where this run starts.
+for f in silo gateway; do
+    printf '\n===== %s: run.sh starts the %s =====\n' "$(date -u '+%Y-%m-%d %H:%M:%S UTC')" "$f" \
+        >>"$LABSCHED_DATA/$f.log"
+done
+
+# Each child runs in its own bin folder: the .NET hosts take the current
+# directory as content root, which is where they look for appsettings*.json.
+# The subshells `exec` dotnet, so $! is the pid of dotnet itself.
 say "starting the silo (log: $LABSCHED_DATA/silo.log)"
-ConnectionStrings__LabScheduler=$CONN \
-Orleans__SiloPort=$SILO_PORT \
-Orleans__GatewayPort=$GATEWAY_ORLEANS_PORT \
-Seed__Demo=true \
-DOTNET_ENVIRONMENT=Development \
-    dotnet "$SILO_DLL" </dev/null > >(prefixed silo "$LABSCHED_DATA/silo.log") 2>&1 &
+(
+    cd "$(dirname "$SILO_DLL")"
+    export ConnectionStrings__LabScheduler=$CONN
+    export Orleans__SiloPort=$SILO_PORT
+    export Orleans__GatewayPort=$GATEWAY_ORLEANS_PORT
+    export Seed__Demo=true
+    export DOTNET_ENVIRONMENT=Development
+    exec dotnet "$SILO_DLL"
+) </dev/null > >(prefixed silo "$LABSCHED_DATA/silo.log") 2>&1 &
 SILO_PID=$!
 
 say "starting the gateway on http://127.0.0.1:$LABSCHED_PORT (log: $LABSCHED_DATA/gateway.log)"
-ConnectionStrings__LabScheduler=$CONN \
-ASPNETCORE_ENVIRONMENT=Development \
-Auth__Mode=demo \
-    dotnet "$GATEWAY_DLL" --urls "http://127.0.0.1:$LABSCHED_PORT" </dev/null \
-    > >(prefixed gateway "$LABSCHED_DATA/gateway.log") 2>&1 &
+(
+    cd "$(dirname "$GATEWAY_DLL")"
+    export ConnectionStrings__LabScheduler=$CONN
+    export ASPNETCORE_ENVIRONMENT=Development
+    export Auth__Mode=demo
+    exec dotnet "$GATEWAY_DLL" --urls "http://127.0.0.1:$LABSCHED_PORT"
+) </dev/null > >(prefixed gateway "$LABSCHED_DATA/gateway.log") 2>&1 &
 GATEWAY_PID=$!
+
+# log_tail LOG: the last 40 lines that this run wrote to LOG.
+log_tail() {
+    awk '/^===== .*: run\.sh starts the / { n = 0 } { line[++n] = $0 }
+         END { for (i = (n > 40 ? n - 39 : 1); i <= n; i++) print line[i] }' "$1" >&2 || true
+}
 
 # child_died NAME PID LOG: report a dead child with the end of its log.
 child_died() {
     local status=0
     wait "$2" 2>/dev/null || status=$?
     say "$1 exited (status $status) before LabScheduler became ready; last lines of $3:"
-    tail -n 40 "$3" >&2 || true
+    log_tail "$3"
 }
 
 # --- wait until ready -----------------------------------------------------------------
 READY_URL=http://127.0.0.1:$LABSCHED_PORT/health/ready
-for ((i = 0; i < READY_TIMEOUT; i++)); do
+ready=0
+deadline=$((SECONDS + READY_TIMEOUT))   # by the clock: curl itself may take a while
+while ((SECONDS < deadline)); do
     if ! alive "$SILO_PID"; then
         child_died silo "$SILO_PID" "$LABSCHED_DATA/silo.log"
         exit 1
@@ -200,14 +228,15 @@ for ((i = 0; i < READY_TIMEOUT; i++)); do
         exit 1
     fi
     if curl -fsS -o /dev/null --max-time 2 "$READY_URL" 2>/dev/null; then
+        ready=1
         break
     fi
     sleep 1
 done
-if ! curl -fsS -o /dev/null --max-time 5 "$READY_URL" 2>/dev/null; then
+if [[ $ready -ne 1 ]]; then
     say "LabScheduler did not become ready within $READY_TIMEOUT s ($READY_URL)"
-    say "last lines of the silo log:";    tail -n 20 "$LABSCHED_DATA/silo.log" >&2 || true
-    say "last lines of the gateway log:"; tail -n 20 "$LABSCHED_DATA/gateway.log" >&2 || true
+    say "last lines of the silo log:";    log_tail "$LABSCHED_DATA/silo.log"
+    say "last lines of the gateway log:"; log_tail "$LABSCHED_DATA/gateway.log"
     exit 1
 fi
 

@@ -1,11 +1,10 @@
-using LabScheduler.Gateway.Apis;
 using LabScheduler.Gateway.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddLabSchedulerGateway();
 
 var app = builder.Build();
-app.MapHealthApi();
+app.UseLabSchedulerGateway();
 app.Run();
 
 /// <summary>Visible to the functional tests' WebApplicationFactory.</summary>

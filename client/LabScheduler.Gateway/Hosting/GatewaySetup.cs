@@ -1,19 +1,55 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LabScheduler.Gateway.Apis;
+using LabScheduler.Gateway.Auth;
+using LabScheduler.Gateway.Http;
+using LabScheduler.Gateway.Idempotency;
+using LabScheduler.Gateway.Metrics;
+using Microsoft.AspNetCore.Http.Json;
+using NodaTime;
 using Npgsql;
 using Orleans.Configuration;
+using Scalar.AspNetCore;
 
 namespace LabScheduler.Gateway.Hosting;
 
-/// <summary>Wires the gateway: an Orleans client of the silo cluster found through PostgreSQL.</summary>
-public static class GatewaySetup
+/// <summary>Wires the gateway: an Orleans client of the silo cluster found through PostgreSQL, and the HTTP API.</summary>
+public static partial class GatewaySetup
 {
     public static WebApplicationBuilder AddLabSchedulerGateway(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetConnectionString("LabScheduler")
             ?? throw new InvalidOperationException("Set ConnectionStrings__LabScheduler (an Npgsql connection string).");
         var orleans = builder.Configuration.GetSection("Orleans");
+        var auth = builder.Configuration.GetSection("Auth").Get<AuthSettings>() ?? new AuthSettings();
 
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = 1024 * 1024;
+            k.Limits.MaxRequestLineSize = 16 * 1024;
+        });
         builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
-        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+        builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.AddSingleton<IdempotencyStore>();
+        builder.Services.AddHostedService<IdempotencyPurge>();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Framework-made problems (405, unmatched routes) get a stable code too.
+            if (!context.ProblemDetails.Extensions.ContainsKey("code"))
+            {
+                context.ProblemDetails.Extensions["code"] = ApiProblem.CodeOf(context.ProblemDetails.Status ?? 500);
+            }
+        });
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            o.SerializerOptions.MaxDepth = 16;
+        });
+        builder.Services.AddOpenApi();
+        builder.Services.AddLabSchedulerAuth(auth);
         builder.Services.AddSingleton<IClientConnectionRetryFilter, RetryUntilConnected>();
         builder.UseOrleansClient(client =>
         {
@@ -27,7 +63,45 @@ public static class GatewaySetup
                 o.Invariant = "Npgsql";
                 o.ConnectionString = connectionString;
             });
+            client.AddOutgoingGrainCallFilter<GrainCallMetricsFilter>();
         });
         return builder;
     }
+
+    public static WebApplication UseLabSchedulerGateway(this WebApplication app)
+    {
+        var auth = app.Services.GetRequiredService<AuthSettings>();
+        if (auth.IsDemo)
+        {
+            LogDemoMode(app.Logger, app.Services.GetRequiredService<DevTokens>().KeyFile);
+        }
+
+        app.UseMiddleware<RequestMetricsMiddleware>();
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<IdempotencyMiddleware>();
+
+        app.MapHealthApi();
+        app.MapGet("/metrics", (GatewayMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4"))
+            .AllowAnonymous().ExcludeFromDescription();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/docs").AllowAnonymous();
+
+        var api = app.MapGroup("/api/v1");
+        api.MapAuthApi();
+        var signedIn = api.MapGroup("").RequireAuthorization();
+        signedIn.MapUsersApi();
+        signedIn.MapLabsApi();
+        signedIn.MapTeamsApi();
+        signedIn.MapInstrumentsApi();
+        signedIn.MapAvailabilityApi();
+        signedIn.MapBookingsApi();
+        return app;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DEMO MODE: anyone who can reach this gateway can get a token for any user at POST /api/v1/auth/dev-token (signing key {KeyFile}). Set Auth__Mode=oidc in production.")]
+    private static partial void LogDemoMode(ILogger logger, string keyFile);
 }

@@ -101,7 +101,7 @@ public static class BookingPolicy
     private static Result<Interval> Fail(string code, string detail) => Result<Interval>.Fail(code, detail);
 
     private static string Render(Instant instant, DateTimeZone zone) =>
-        instant.InZone(zone).ToOffsetDateTime().ToString("uuuu-MM-dd'T'HH:mm:sso<G>", null);
+        instant.InZone(zone).ToOffsetDateTime().ToString("uuuu-MM-dd'T'HH:mmo<+HH:mm>", null);
 
     private static string Render(Interval interval, DateTimeZone zone) =>
         $"{Render(interval.Start, zone)} to {Render(interval.End, zone)}";

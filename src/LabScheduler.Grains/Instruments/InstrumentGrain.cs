@@ -35,6 +35,9 @@ public sealed partial class InstrumentGrain(
 
     private string Id => this.GetPrimaryKeyString();
 
+    // Whole milliseconds: what PostgreSQL stores is what the caller was told.
+    private Instant Now() => Instant.FromUnixTimeMilliseconds(clock.GetCurrentInstant().ToUnixTimeMilliseconds());
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (state.RecordExists)
@@ -159,7 +162,7 @@ public sealed partial class InstrumentGrain(
         }
 
         var blackout = new Blackout(Guid.CreateVersion7(), interval, reason);
-        var now = clock.GetCurrentInstant();
+        var now = Now();
         state.State.Blackouts.RemoveAll(b => b.Interval.End <= now);
         state.State.Blackouts.Add(blackout);
         await state.WriteStateAsync();
@@ -194,7 +197,7 @@ public sealed partial class InstrumentGrain(
             return new Problem(ErrorCodes.NotAuthorizedOnInstrument, $"User '{actor.UserId}' has no training sign-off on '{Id}'.");
         }
 
-        var now = clock.GetCurrentInstant();
+        var now = Now();
         var check = BookingPolicy.Check(command.Interval, now, Schedule(definition), _calendar);
         if (!check.IsSuccess)
         {
@@ -271,7 +274,7 @@ public sealed partial class InstrumentGrain(
         }
 
         // Nothing before now can be booked.
-        var now = clock.GetCurrentInstant();
+        var now = Now();
         var from = IntervalMath.Max(window.Start, now);
         return Task.FromResult(from >= window.End ? [] : FreeTime.Compute(new Interval(from, window.End), Schedule(definition), _calendar));
     }
@@ -293,7 +296,7 @@ public sealed partial class InstrumentGrain(
                 return CommandResult<Booking>.Fail(allowed.Error);
             }
 
-            var now = clock.GetCurrentInstant();
+            var now = Now();
             var outcome = await store.UpdateStatusAsync(booking.Id, booking.Version, target, reason, now);
             if (outcome == WriteOutcome.Written)
             {
@@ -334,7 +337,7 @@ public sealed partial class InstrumentGrain(
 
     private async Task ReloadCalendarAsync(CancellationToken cancellationToken)
     {
-        var rows = await store.LoadHoldingTimeAsync(Id, clock.GetCurrentInstant() - LoadBack, cancellationToken);
+        var rows = await store.LoadHoldingTimeAsync(Id, Now() - LoadBack, cancellationToken);
         foreach (var id in _holding.Keys.ToList())
         {
             Release(id);

@@ -1,0 +1,13 @@
+using LabScheduler.Contracts.Common;
+
+namespace LabScheduler.Gateway.Http;
+
+/// <summary>Turns a grain's answer into an HTTP result.</summary>
+public static class CommandResults
+{
+    public static IResult Ok<T, TView>(CommandResult<T> result, Func<T, TView> view) =>
+        result.IsSuccess ? TypedResults.Ok(view(result.Value!)) : ApiProblem.From(result.Problem!);
+
+    public static IResult Created<T, TView>(CommandResult<T> result, Func<T, TView> view, Func<T, string> location) =>
+        result.IsSuccess ? TypedResults.Created(location(result.Value!), view(result.Value!)) : ApiProblem.From(result.Problem!);
+}
