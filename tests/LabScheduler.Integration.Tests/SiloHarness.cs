@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using LabScheduler.Silo.Hosting;
+using LabScheduler.Silo.Seeding;
+using Microsoft.Extensions.Logging.Abstractions;
 using LabScheduler.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -39,11 +41,12 @@ public sealed class SiloHarness : IAsyncDisposable
 
     public IReadOnlyList<IHost> Silos => _silos;
 
-    public static async Task<SiloHarness> StartAsync(string purpose)
+    public static async Task<SiloHarness> StartAsync(string purpose, bool seedDemo = false)
     {
         var harness = new SiloHarness(await TestDatabase.CreateAsync(purpose), $"it-{Guid.NewGuid():N}"[..16]);
         await harness.StartSiloAsync();
         await harness.ConnectClientAsync();
+        await new DataSeeder(harness.Client, seedDemo, NullLogger<DataSeeder>.Instance).StartAsync(CancellationToken.None);
         return harness;
     }
 

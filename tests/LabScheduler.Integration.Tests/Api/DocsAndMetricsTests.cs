@@ -1,0 +1,44 @@
+using System.Net;
+
+namespace LabScheduler.Integration.Tests.Api;
+
+[Collection(ApiCollection.Name)]
+public sealed class DocsAndMetricsTests(ApiFixture api)
+{
+    [Fact]
+    public async Task OpenApi_DescribesEveryEndpoint_AndTheReferencePageIsServed()
+    {
+        using var client = api.Anonymous();
+        var document = await (await client.GetAsync("/openapi/v1.json")).Expect(HttpStatusCode.OK);
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
+        string[] expected =
+        [
+            "/api/v1/users", "/api/v1/users/{id}", "/api/v1/me", "/api/v1/member-states", "/api/v1/labs", "/api/v1/labs/{id}",
+            "/api/v1/labs/{id}/managers/{userId}", "/api/v1/labs/{labId}/instruments", "/api/v1/instruments", "/api/v1/instruments/{id}",
+            "/api/v1/instruments/{id}/authorized-users/{userId}", "/api/v1/teams", "/api/v1/teams/{id}/members/{userId}",
+            "/api/v1/teams/{teamId}/quotas/{instrumentId}", "/api/v1/instruments/{id}/opening-hours", "/api/v1/instruments/{id}/blackouts",
+            "/api/v1/instruments/{id}/free", "/api/v1/bookings", "/api/v1/bookings/{id}", "/api/v1/bookings/{id}/cancel",
+            "/api/v1/bookings/{id}/approve", "/api/v1/bookings/{id}/reject", "/api/v1/auth/dev-token", "/health/live", "/health/ready",
+        ];
+        Assert.Equal([], expected.Except(paths));
+
+        var page = await client.GetAsync("/docs/v1");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("text/html", page.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_CountRequestsBookingsAndGrainCalls()
+    {
+        using var alice = await api.As("alice");
+        await alice.Post("/api/v1/bookings", new { instrumentId = "xian-nmr-600", teamId = "tnu-catalysis", localStart = "2026-12-21T09:00", localEnd = "2026-12-21T09:05" });
+
+        using var client = api.Anonymous();
+        var text = await (await client.GetAsync("/metrics")).Content.ReadAsStringAsync();
+
+        Assert.Contains("labsched_http_requests_total{method=\"POST\",route=\"/api/v1/bookings\",status=\"422\"}", text, StringComparison.Ordinal);
+        Assert.Contains("labsched_bookings_total{outcome=\"booking.too-short\"}", text, StringComparison.Ordinal);
+        Assert.Contains("labsched_grain_call_duration_seconds_count{grain=", text, StringComparison.Ordinal);
+        Assert.Contains("labsched_http_request_duration_seconds_bucket{method=\"POST\",route=\"/api/v1/bookings\",le=\"+Inf\"}", text, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Net;
+
+namespace LabScheduler.Integration.Tests.Api;
+
+[Collection(ApiCollection.Name)]
+public sealed class IdempotencyAndConcurrencyTests(ApiFixture api)
+{
+    private Task<long> CountBookings(string instrument) =>
+        api.Harness.Database.ScalarAsync<long>("SELECT count(*) FROM bookings WHERE instrument_id = @i", ("i", instrument));
+
+    [Fact]
+    public async Task Retry_SameKeySameBody_ReplaysFirstAnswer_EvenFromAnotherGatewayInstance()
+    {
+        var instrument = await BookingApiTests.NewInstrument(api);
+        using var alice = await api.As("alice");
+        var body = new { instrumentId = instrument, teamId = "tnu-catalysis", localStart = "2026-12-01T14:00", localEnd = "2026-12-01T15:00" };
+        var key = Guid.NewGuid().ToString();
+
+        var first = await alice.Post("/api/v1/bookings", body, key);
+        var firstBody = await first.Expect(HttpStatusCode.Created);
+        var again = await alice.Post("/api/v1/bookings", body, key);
+        var againBody = await again.Expect(HttpStatusCode.Created);
+
+        Assert.Equal(firstBody.Str("id"), againBody.Str("id"));
+        Assert.Equal(first.Headers.Location, again.Headers.Location);
+
+        // A second gateway (as after a restart) remembers the key: it lives in PostgreSQL.
+        await using var restarted = api.NewGateway();
+        using var client = restarted.CreateClient();
+        client.DefaultRequestHeaders.Authorization = alice.DefaultRequestHeaders.Authorization;
+        var third = await (await client.Post("/api/v1/bookings", body, key)).Expect(HttpStatusCode.Created);
+        Assert.Equal(firstBody.Str("id"), third.Str("id"));
+        Assert.Equal(1, await CountBookings(instrument));
+    }
+
+    [Fact]
+    public async Task Retry_SameKeyOtherBody_Is422Mismatch_AndChangesNothing()
+    {
+        var instrument = await BookingApiTests.NewInstrument(api);
+        using var alice = await api.As("alice");
+        var key = Guid.NewGuid().ToString();
+        await (await alice.Post("/api/v1/bookings", new { instrumentId = instrument, teamId = "tnu-catalysis", localStart = "2026-12-01T14:00", localEnd = "2026-12-01T15:00" }, key))
+            .Expect(HttpStatusCode.Created);
+
+        await (await alice.Post("/api/v1/bookings", new { instrumentId = instrument, teamId = "tnu-catalysis", localStart = "2026-12-01T16:00", localEnd = "2026-12-01T17:00" }, key))
+            .Expect(HttpStatusCode.UnprocessableEntity, "idempotency.mismatch");
+        Assert.Equal(1, await CountBookings(instrument));
+    }
+
+    [Fact]
+    public async Task ConcurrentRetries_SameKey_MakeOneBooking()
+    {
+        var instrument = await BookingApiTests.NewInstrument(api);
+        using var alice = await api.As("alice");
+        var body = new { instrumentId = instrument, teamId = "tnu-catalysis", localStart = "2026-12-01T14:00", localEnd = "2026-12-01T15:00" };
+        var key = Guid.NewGuid().ToString();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => alice.Post("/api/v1/bookings", body, key)));
+
+        var ids = new HashSet<string>();
+        foreach (var response in responses)
+        {
+            ids.Add((await response.Expect(HttpStatusCode.Created)).Str("id"));
+        }
+
+        Assert.Single(ids);
+        Assert.Equal(1, await CountBookings(instrument));
+    }
+
+    [Fact]
+    public async Task FortyConcurrentRequestsForOneSlot_ExactlyOne201()
+    {
+        var instrument = await BookingApiTests.NewInstrument(api);
+        var clients = await Task.WhenAll(new[] { "alice", "dana" }.Select(api.As));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => clients[i % 2].Post("/api/v1/bookings", new
+        {
+            instrumentId = instrument, teamId = "kaznu-nano", localStart = "2026-12-01T14:00", localEnd = "2026-12-01T15:00",
+        })));
+
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+        {
+            await refused.Expect(HttpStatusCode.Conflict, "booking.conflict");
+        }
+
+        Assert.Equal(1, await CountBookings(instrument));
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+    }
+}
