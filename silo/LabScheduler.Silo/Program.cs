@@ -1,6 +1,7 @@
 using LabScheduler.Domain.Time;
 using LabScheduler.Persistence;
 using LabScheduler.Silo.Hosting;
+using LabScheduler.Silo.Jobs;
 using LabScheduler.Silo.Seeding;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,7 @@ options.ConnectionString = builder.Configuration.GetConnectionString("LabSchedul
 await MigrateAsync(options.ConnectionString);
 
 builder.UseOrleans(silo => silo.AddLabScheduler(options));
+builder.Services.AddLabSchedulerJobs(options.ConnectionString);
 builder.Services.AddHostedService(sp => new DataSeeder(
     sp.GetRequiredService<IGrainFactory>(),
     builder.Configuration.GetValue<bool>("Seed:Demo"),

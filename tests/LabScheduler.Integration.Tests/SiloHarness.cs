@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using LabScheduler.Silo.Hosting;
+using LabScheduler.Silo.Jobs;
 using LabScheduler.Silo.Seeding;
 using Microsoft.Extensions.Logging.Abstractions;
 using LabScheduler.Testing;
@@ -41,9 +42,12 @@ public sealed class SiloHarness : IAsyncDisposable
 
     public IReadOnlyList<IHost> Silos => _silos;
 
-    public static async Task<SiloHarness> StartAsync(string purpose, bool seedDemo = false)
+    /// <summary>Whether silos run the Quartz calendar jobs (clustered, on the same database).</summary>
+    public bool WithJobs { get; private init; }
+
+    public static async Task<SiloHarness> StartAsync(string purpose, bool seedDemo = false, bool withJobs = false)
     {
-        var harness = new SiloHarness(await TestDatabase.CreateAsync(purpose), $"it-{Guid.NewGuid():N}"[..16]);
+        var harness = new SiloHarness(await TestDatabase.CreateAsync(purpose), $"it-{Guid.NewGuid():N}"[..16]) { WithJobs = withJobs };
         await harness.StartSiloAsync();
         await harness.ConnectClientAsync();
         await new DataSeeder(harness.Client, seedDemo, NullLogger<DataSeeder>.Instance).StartAsync(CancellationToken.None);
@@ -63,6 +67,11 @@ public sealed class SiloHarness : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton<IClock>(Clock);
+        if (WithJobs)
+        {
+            builder.Services.AddLabSchedulerJobs(options.ConnectionString);
+        }
+
         builder.UseOrleans(silo =>
         {
             silo.AddLabScheduler(options);

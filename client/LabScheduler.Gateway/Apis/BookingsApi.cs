@@ -23,6 +23,11 @@ public static class BookingsApi
 
     public sealed record ReasonRequest(string? Reason);
 
+    public sealed record SeriesRequest(
+        string? InstrumentId, string? TeamId, string? Start, string? End, string? LocalStart, string? LocalEnd, string? Purpose, string? Recurrence);
+
+    public sealed record SeriesResponse(string SeriesId, IReadOnlyList<BookingResponse> Items);
+
     public static RouteGroupBuilder MapBookingsApi(this RouteGroupBuilder api)
     {
         api.MapPost("/bookings", Create).WithMetadata(new IdempotentAttribute()).WithName("CreateBooking")
@@ -38,64 +43,58 @@ public static class BookingsApi
         api.MapPost("/bookings/{id}/reject", (string id, ReasonRequest? body, string? tz, HttpContext http, IGrainFactory grains, GatewayMetrics metrics) =>
                 Transition(id, tz, http, grains, metrics, "rejected", (i, a, b) => i.RejectAsync(a, b, Reason(body))))
             .WithName("RejectBooking").WithSummary("Pending to rejected (lab manager, admin).");
+        api.MapPost("/bookings/{id}/check-in", (string id, string? tz, HttpContext http, IGrainFactory grains, GatewayMetrics metrics) =>
+                Transition(id, tz, http, grains, metrics, "checked-in", (i, a, b) => i.CheckInAsync(a, b)))
+            .WithName("CheckIn").WithSummary("The booker checks in, from 15 minutes before the start until the end.");
+        api.MapPost("/bookings/{id}/check-out", (string id, string? tz, HttpContext http, IGrainFactory grains, GatewayMetrics metrics) =>
+                Transition(id, tz, http, grains, metrics, "completed", (i, a, b) => i.CheckOutAsync(a, b)))
+            .WithName("CheckOut").WithSummary("The booker checks out: records the actual end, completes the booking, frees the rest.");
+        api.MapPost("/booking-series", CreateSeries).WithMetadata(new IdempotentAttribute()).WithName("CreateSeries")
+            .WithSummary("Books every occurrence of an RFC 5545 RRULE (expanded in the lab's local time), or none.");
+        api.MapPost("/booking-series/{id}/cancel", CancelSeries).WithName("CancelSeries")
+            .WithSummary("Cancels the occurrences not yet started (booker, lab manager, admin).");
         return api;
     }
 
-    private static async Task<IResult> Create(BookingRequest? request, string? tz, HttpContext http, IGrainFactory grains, GatewayMetrics metrics)
+    /// <summary>What a booking or series request names: the instrument, its lab's zone, the team, the (first) interval.</summary>
+    private sealed record Target(string InstrumentId, DateTimeZone Lab, string TeamId, Interval Interval, string Purpose, DateTimeZone Requester);
+
+    private static async Task<(Target? Target, IResult? Problem)> ReadTarget(
+        string? instrumentIdText, string? teamIdText, string? startText, string? endText, string? localStartText, string? localEndText, string? purposeText,
+        string? tz, HttpContext http, IGrainFactory grains, Input input)
     {
-        var input = new Input();
-        var instrumentId = input.Id(request?.InstrumentId, "instrumentId");
-        var teamId = input.Id(request?.TeamId, "teamId");
-        var purpose = input.Optional(request?.Purpose, "purpose", 500) ?? "";
-        var byInstant = request?.Start is not null || request?.End is not null;
-        var byLocal = request?.LocalStart is not null || request?.LocalEnd is not null;
+        var instrumentId = input.Id(instrumentIdText, "instrumentId");
+        var teamId = input.Id(teamIdText, "teamId");
+        var purpose = input.Optional(purposeText, "purpose", 500) ?? "";
+        var byInstant = startText is not null || endText is not null;
+        var byLocal = localStartText is not null || localEndText is not null;
         if (byInstant == byLocal)
         {
             input.Fail("start", "give either start and end (with offsets) or localStart and localEnd (lab time)");
         }
 
+        var start = byInstant ? input.Instant(startText, "start") : null;
+        var end = byInstant ? input.Instant(endText, "end") : null;
+        var localStart = byLocal ? input.Local(localStartText, "localStart") : null;
+        var localEnd = byLocal ? input.Local(localEndText, "localEnd") : null;
         if (!input.IsValid)
         {
-            return ApiProblem.Validation(input.Errors);
+            return (null, ApiProblem.Validation(input.Errors));
         }
 
         if (await InstrumentsApi.Find(instrumentId, grains) is not { } instrument)
         {
-            return ApiProblem.NotFound($"No instrument '{instrumentId}'.");
+            return (null, ApiProblem.NotFound($"No instrument '{instrumentId}'."));
         }
 
         var lab = LabTime.FindZone(instrument.TimeZone).Value;
-        Instant start, end;
-        if (byInstant)
+        if (byLocal)
         {
-            var s = input.Instant(request!.Start, "start");
-            var e = input.Instant(request.End, "end");
-            if (!input.IsValid)
+            var s = LabTime.ResolveStrictly(localStart!.Value, lab);
+            var e = LabTime.ResolveStrictly(localEnd!.Value, lab);
+            if (!s.IsSuccess || !e.IsSuccess)
             {
-                return ApiProblem.Validation(input.Errors);
-            }
-
-            (start, end) = (s!.Value, e!.Value);
-        }
-        else
-        {
-            var ls = input.Local(request!.LocalStart, "localStart");
-            var le = input.Local(request.LocalEnd, "localEnd");
-            if (!input.IsValid)
-            {
-                return ApiProblem.Validation(input.Errors);
-            }
-
-            var s = LabTime.ResolveStrictly(ls!.Value, lab);
-            if (!s.IsSuccess)
-            {
-                return ApiProblem.From(s.Error);
-            }
-
-            var e = LabTime.ResolveStrictly(le!.Value, lab);
-            if (!e.IsSuccess)
-            {
-                return ApiProblem.From(e.Error);
+                return (null, ApiProblem.From(s.Error ?? e.Error!));
             }
 
             (start, end) = (s.Value, e.Value);
@@ -103,7 +102,68 @@ public static class BookingsApi
 
         if (end <= start)
         {
-            return ApiProblem.Validation("end", "must be after start");
+            return (null, ApiProblem.Validation("end", "must be after start"));
+        }
+
+        var (requester, problem) = await Requester.ZoneAsync(http, grains, tz);
+        return problem is not null
+            ? (null, problem)
+            : (new Target(instrumentId, lab, teamId, new Interval(start!.Value, end!.Value), purpose, requester!), null);
+    }
+
+    private static async Task<IResult> Create(BookingRequest? request, string? tz, HttpContext http, IGrainFactory grains, GatewayMetrics metrics)
+    {
+        var (target, problem) = await ReadTarget(
+            request?.InstrumentId, request?.TeamId, request?.Start, request?.End, request?.LocalStart, request?.LocalEnd, request?.Purpose, tz, http, grains, new Input());
+        if (target is null)
+        {
+            return problem!;
+        }
+
+        var actor = http.User.Actor();
+        var booked = await grains.GetGrain<IInstrumentGrain>(target.InstrumentId).BookAsync(actor, new BookCommand
+        {
+            BookingId = IdFor("booking", actor, http.Request.Headers[IdempotencyMiddleware.Header].ToString()),
+            TeamId = target.TeamId,
+            Interval = target.Interval,
+            Purpose = target.Purpose,
+        });
+        metrics.CountBooking(booked.IsSuccess ? BookingLifecycle.ToWire(booked.Value!.Status) : booked.Problem!.Code);
+        return CommandResults.Created(booked, b => BookingResponse.Of(b, target.Lab, target.Requester), b => $"/api/v1/bookings/{b.Id}");
+    }
+
+    private static async Task<IResult> CreateSeries(SeriesRequest? request, string? tz, HttpContext http, IGrainFactory grains, GatewayMetrics metrics)
+    {
+        var input = new Input();
+        var recurrence = input.Required(request?.Recurrence, "recurrence", 500);
+        var (target, problem) = await ReadTarget(
+            request?.InstrumentId, request?.TeamId, request?.Start, request?.End, request?.LocalStart, request?.LocalEnd, request?.Purpose, tz, http, grains, input);
+        if (target is null)
+        {
+            return problem!;
+        }
+
+        var actor = http.User.Actor();
+        var booked = await grains.GetGrain<IInstrumentGrain>(target.InstrumentId).BookSeriesAsync(actor, new SeriesCommand
+        {
+            SeriesId = IdFor("series", actor, http.Request.Headers[IdempotencyMiddleware.Header].ToString()),
+            TeamId = target.TeamId,
+            First = target.Interval,
+            Recurrence = recurrence,
+            Purpose = target.Purpose,
+        });
+        metrics.CountBooking(booked.IsSuccess ? "series" : booked.Problem!.Code);
+        return CommandResults.Created(
+            booked,
+            s => new SeriesResponse(s.SeriesId.ToString(), [.. s.Items.Select(b => BookingResponse.Of(b, target.Lab, target.Requester))]),
+            s => $"/api/v1/booking-series/{s.SeriesId}");
+    }
+
+    private static async Task<IResult> CancelSeries(string id, ReasonRequest? body, string? tz, HttpContext http, IGrainFactory grains)
+    {
+        if (!Guid.TryParse(id, out var seriesId))
+        {
+            return ApiProblem.NotFound($"No series '{id}'.");
         }
 
         var (requester, problem) = await Requester.ZoneAsync(http, grains, tz);
@@ -113,15 +173,16 @@ public static class BookingsApi
         }
 
         var actor = http.User.Actor();
-        var booked = await grains.GetGrain<IInstrumentGrain>(instrumentId).BookAsync(actor, new BookCommand
+        var found = await grains.GetGrain<IBookingQueryGrain>(0).FindSeriesAsync(actor, seriesId);
+        if (!found.IsSuccess)
         {
-            BookingId = BookingIdFor(actor, http.Request.Headers[IdempotencyMiddleware.Header].ToString()),
-            TeamId = teamId,
-            Interval = new Interval(start, end),
-            Purpose = purpose,
-        });
-        metrics.CountBooking(booked.IsSuccess ? BookingLifecycle.ToWire(booked.Value!.Status) : booked.Problem!.Code);
-        return CommandResults.Created(booked, b => BookingResponse.Of(b, lab, requester!), b => $"/api/v1/bookings/{b.Id}");
+            return ApiProblem.From(found.Problem!);
+        }
+
+        var instrumentId = found.Value!.Items[0].InstrumentId;
+        var lab = await LabZone(instrumentId, grains);
+        var cancelled = await grains.GetGrain<IInstrumentGrain>(instrumentId).CancelSeriesAsync(actor, seriesId, Reason(body));
+        return CommandResults.Ok(cancelled, s => new SeriesResponse(s.SeriesId.ToString(), [.. s.Items.Select(b => BookingResponse.Of(b, lab, requester!))]));
     }
 
     private static async Task<IResult> Get(string id, string? tz, HttpContext http, IGrainFactory grains)
@@ -251,14 +312,14 @@ public static class BookingsApi
     /// The same caller and Idempotency-Key always name the same booking, so a retry whose first
     /// answer was lost finds the booking the first attempt made instead of making a second.
     /// </summary>
-    private static Guid? BookingIdFor(Actor actor, string idempotencyKey)
+    private static Guid? IdFor(string kind, Actor actor, string idempotencyKey)
     {
         if (string.IsNullOrEmpty(idempotencyKey))
         {
             return null;
         }
 
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"booking\n{actor.UserId}\n{idempotencyKey}"));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{kind}\n{actor.UserId}\n{idempotencyKey}"));
         return new Guid(hash.AsSpan(0, 16));
     }
 }

@@ -82,7 +82,7 @@ public sealed record FreeResponse(string InstrumentId, IReadOnlyList<IntervalVie
 public sealed record BookingResponse(
     string Id, string InstrumentId, string LabId, string TeamId, string UserId, string Status,
     string Start, string End, ZonedSpan Lab, ZonedSpan Requester, string Purpose,
-    string CreatedAt, string UpdatedAt, string? StatusReason)
+    string CreatedAt, string UpdatedAt, string? StatusReason, string? SeriesId, string? CheckedInAt, string? EndedAt)
 {
     public static BookingResponse Of(Booking b, DateTimeZone lab, DateTimeZone requester)
     {
@@ -90,7 +90,8 @@ public sealed record BookingResponse(
         return new(
             b.Id.ToString(), b.InstrumentId, b.LabId, b.TeamId, b.UserId, BookingLifecycle.ToWire(b.Status),
             span.Start, span.End, span.Lab, span.Requester, b.Purpose,
-            Utc.Render(b.CreatedAt), Utc.Render(b.UpdatedAt), b.StatusReason);
+            Utc.Render(b.CreatedAt), Utc.Render(b.UpdatedAt), b.StatusReason, b.SeriesId?.ToString(),
+            b.CheckedInAt is { } checkedIn ? Utc.Render(checkedIn) : null, b.EndedAt is { } ended ? Utc.Render(ended) : null);
     }
 }
 

@@ -36,6 +36,15 @@ public sealed record Booking
 
     /// <summary>Whether the booking was made for a capacity-1 instrument (the database forbids overlaps then).</summary>
     [Id(12)] public bool Exclusive { get; init; } = true;
+
+    /// <summary>The series this booking was made in, if any.</summary>
+    [Id(13)] public Guid? SeriesId { get; init; }
+
+    /// <summary>When the booker checked in.</summary>
+    [Id(14)] public Instant? CheckedInAt { get; init; }
+
+    /// <summary>When the session actually ended (check-out, or the booked end when never checked out).</summary>
+    [Id(15)] public Instant? EndedAt { get; init; }
 }
 
 /// <summary>A request to book: for which team, when, why (the booker is the actor).</summary>
@@ -51,3 +60,24 @@ public sealed record BookCommand
 
     [Id(4)] public string Purpose { get; init; } = "";
 }
+
+/// <summary>A request to book a recurring series: the first occurrence and an RFC 5545 RRULE.</summary>
+[GenerateSerializer, Immutable, Alias("ls.SeriesCommand")]
+public sealed record SeriesCommand
+{
+    /// <summary>Chosen by the caller to make retries idempotent; a new id when absent.</summary>
+    [Id(0)] public Guid? SeriesId { get; init; }
+
+    [Id(1)] public required string TeamId { get; init; }
+
+    /// <summary>The first occurrence; later ones repeat its local times in the lab's zone.</summary>
+    [Id(2)] public required Interval First { get; init; }
+
+    [Id(3)] public required string Recurrence { get; init; }
+
+    [Id(4)] public string Purpose { get; init; } = "";
+}
+
+/// <summary>The bookings of a series, all made at once.</summary>
+[GenerateSerializer, Immutable, Alias("ls.Series")]
+public sealed record Series([property: Id(0)] Guid SeriesId, [property: Id(1)] IReadOnlyList<Booking> Items);

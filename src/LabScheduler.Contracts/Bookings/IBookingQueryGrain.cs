@@ -12,6 +12,9 @@ public interface IBookingQueryGrain : IGrainWithIntegerKey
     /// <summary>One booking, if the actor may see it (booker, team member, lab manager, admin).</summary>
     Task<CommandResult<Booking>> FindAsync(Actor actor, Guid bookingId);
 
+    /// <summary>The bookings of a series, if the actor may see them.</summary>
+    Task<CommandResult<Series>> FindSeriesAsync(Actor actor, Guid seriesId);
+
     /// <summary>A page of bookings by start, then id, matching the filter and visible to the actor.</summary>
     Task<BookingPage> ListAsync(Actor actor, BookingFilter filter, BookingCursor? after, int limit);
 }

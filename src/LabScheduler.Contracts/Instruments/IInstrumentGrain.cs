@@ -37,6 +37,28 @@ public interface IInstrumentGrain : IGrainWithStringKey
     /// <summary>Books a period for a team; acknowledged only once the row is committed. The actor is the booker.</summary>
     Task<CommandResult<Booking>> BookAsync(Actor actor, BookCommand command);
 
+    /// <summary>
+    /// Books every occurrence of a recurring series or none: problems list each occurrence that
+    /// conflicts or breaks a rule.
+    /// </summary>
+    Task<CommandResult<Series>> BookSeriesAsync(Actor actor, SeriesCommand command);
+
+    /// <summary>Cancels the occurrences of a series that have not yet started (booker, managers, admin).</summary>
+    Task<CommandResult<Series>> CancelSeriesAsync(Actor actor, Guid seriesId, string? reason);
+
+    /// <summary>The booker checks in: from 15 minutes before the start until the end.</summary>
+    Task<CommandResult<Booking>> CheckInAsync(Actor actor, Guid bookingId);
+
+    /// <summary>The booker checks out after checking in: records the actual end, completes the booking and frees the rest.</summary>
+    Task<CommandResult<Booking>> CheckOutAsync(Actor actor, Guid bookingId);
+
+    /// <summary>
+    /// Applies the transitions time has made due: no-show after noShowMinutes without check-in,
+    /// completion once a checked-in booking's end passes, expiry of pending bookings at their start.
+    /// Idempotent: what is done is not done again. Returns how many bookings changed.
+    /// </summary>
+    Task<int> SweepAsync();
+
     /// <summary>Cancels a pending or confirmed booking (booker, managers, admin) and frees its time at once.</summary>
     Task<CommandResult<Booking>> CancelAsync(Actor actor, Guid bookingId, string? reason);
 

@@ -26,6 +26,20 @@ public sealed class BookingQueryGrain(BookingStore store) : Grain, IBookingQuery
         return visible ? CommandResult<Booking>.Ok(booking) : Checks.NotFound("booking", bookingId.ToString());
     }
 
+    async Task<CommandResult<Series>> IBookingQueryGrain.FindSeriesAsync(Actor actor, Guid seriesId)
+    {
+        var bookings = await store.FindSeriesAsync(seriesId);
+        if (bookings.Count == 0)
+        {
+            return Checks.NotFound("series", seriesId.ToString());
+        }
+
+        var first = bookings[0];
+        var access = await Rights.OfAsync(GrainFactory, actor);
+        var visible = access.IsAdmin || first.UserId == actor.UserId || access.BelongsTo(first.TeamId) || access.Manages(first.LabId);
+        return visible ? CommandResult<Series>.Ok(new Series(seriesId, bookings)) : Checks.NotFound("series", seriesId.ToString());
+    }
+
     async Task<BookingPage> IBookingQueryGrain.ListAsync(Actor actor, BookingFilter filter, BookingCursor? after, int limit)
     {
         var access = await Rights.OfAsync(GrainFactory, actor);

@@ -6,6 +6,7 @@ using LabScheduler.Contracts.Teams;
 using LabScheduler.Domain.Availability;
 using LabScheduler.Domain.Bookings;
 using LabScheduler.Domain.Errors;
+using LabScheduler.Domain.Recurrence;
 using LabScheduler.Domain.Time;
 using LabScheduler.Grains.Common;
 using LabScheduler.Persistence.Bookings;
@@ -29,6 +30,9 @@ public sealed partial class InstrumentGrain(
 {
     // How far back an activation loads bookings that still hold time (ended but not yet completed).
     private static readonly Duration LoadBack = Duration.FromDays(1);
+
+    // Check-in opens this long before the start (shared/API.md).
+    private static readonly Duration CheckInWindow = Duration.FromMinutes(15);
 
     private readonly BookingCalendar _calendar = new();
     private readonly Dictionary<Guid, Booking> _holding = [];
@@ -185,16 +189,9 @@ public sealed partial class InstrumentGrain(
                 : Checks.Exists("booking", requestedId.ToString());
         }
 
-        var access = await Rights.OfAsync(GrainFactory, actor);
-        if (!access.BelongsTo(command.TeamId) && !(access.IsAdmin && await GrainFactory.GetGrain<ITeamGrain>(command.TeamId).GetAsync() is not null))
+        if (await RefuseUnlessMayBook(actor, command.TeamId, definition.Rules) is { } refused)
         {
-            return new Problem(ErrorCodes.NotTeamMember, $"User '{actor.UserId}' is not a member of team '{command.TeamId}'.");
-        }
-
-        var rules = definition.Rules;
-        if (rules.RequiresAuthorization && !state.State.AuthorizedUsers.Contains(actor.UserId))
-        {
-            return new Problem(ErrorCodes.NotAuthorizedOnInstrument, $"User '{actor.UserId}' has no training sign-off on '{Id}'.");
+            return refused;
         }
 
         var now = Now();
@@ -204,19 +201,9 @@ public sealed partial class InstrumentGrain(
             return CommandResult<Booking>.Fail(check.Error);
         }
 
-        var booking = new Booking
+        var booking = NewBooking(actor, command.TeamId, command.Interval, command.Purpose, definition.Rules, now) with
         {
             Id = command.BookingId ?? Guid.CreateVersion7(),
-            InstrumentId = Id,
-            LabId = state.State.LabId,
-            TeamId = command.TeamId,
-            UserId = actor.UserId,
-            Status = rules.RequiresApproval ? BookingStatus.Pending : BookingStatus.Confirmed,
-            Interval = command.Interval,
-            Purpose = command.Purpose,
-            CreatedAt = now,
-            UpdatedAt = now,
-            Exclusive = rules.Capacity == 1,
         };
 
         switch (await store.InsertAsync(booking))
@@ -261,6 +248,171 @@ public sealed partial class InstrumentGrain(
             ? refused
             : await TransitionAsync(bookingId, BookingStatus.Rejected, reason);
 
+    async Task<CommandResult<Series>> IInstrumentGrain.BookSeriesAsync(Actor actor, SeriesCommand command)
+    {
+        if (state.State.Definition is not { } definition)
+        {
+            return Checks.NotFound("instrument", Id);
+        }
+
+        var seriesId = command.SeriesId ?? Guid.CreateVersion7();
+        if (command.SeriesId is not null && await store.FindSeriesAsync(seriesId) is { Count: > 0 } existing)
+        {
+            // A retry of the same request gets the same series; another request with that id does not.
+            return existing[0].InstrumentId == Id && existing[0].TeamId == command.TeamId && existing[0].UserId == actor.UserId && existing[0].Interval == command.First
+                ? CommandResult<Series>.Ok(new Series(seriesId, existing))
+                : Checks.Exists("series", seriesId.ToString());
+        }
+
+        var rule = RecurrenceRule.Parse(command.Recurrence);
+        if (!rule.IsSuccess)
+        {
+            return CommandResult<Series>.Fail(rule.Error);
+        }
+
+        if (await RefuseUnlessMayBook(actor, command.TeamId, definition.Rules) is { } refused)
+        {
+            return refused;
+        }
+
+        var zone = LabTime.FindZone(state.State.TimeZone).Value;
+        var occurrences = SeriesExpansion.Expand(command.First, rule.Value, zone);
+        var now = Now();
+        var schedule = Schedule(definition);
+
+        // Each occurrence is checked against the calendar and the occurrences before it; the trial
+        // entries leave the calendar again whatever the outcome, so memory only changes after the commit.
+        var failures = new List<(Interval Interval, Error Error)>();
+        var trial = new List<Guid>();
+        try
+        {
+            foreach (var occurrence in occurrences)
+            {
+                var check = BookingPolicy.Check(occurrence, now, schedule, _calendar);
+                if (!check.IsSuccess)
+                {
+                    failures.Add((occurrence, check.Error));
+                    continue;
+                }
+
+                var id = Guid.CreateVersion7();
+                trial.Add(id);
+                _calendar.Add(id, occurrence);
+            }
+        }
+        finally
+        {
+            foreach (var id in trial)
+            {
+                _calendar.Remove(id);
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            var allConflicts = failures.All(f => f.Error.Code == ErrorCodes.BookingConflict);
+            var first = allConflicts ? failures[0].Error : failures.First(f => f.Error.Code != ErrorCodes.BookingConflict).Error;
+            return new Problem(first.Code, $"{failures.Count} of {occurrences.Count} occurrences cannot be booked; nothing was booked. First: {first.Detail}")
+            {
+                Items = [.. failures.Select(f => $"{f.Interval.Start:uuuu-MM-dd'T'HH:mm:ss'Z'}/{f.Interval.End:uuuu-MM-dd'T'HH:mm:ss'Z'} {f.Error.Code}")],
+            };
+        }
+
+        var bookings = occurrences.Select(o => NewBooking(actor, command.TeamId, o, command.Purpose, definition.Rules, now) with { SeriesId = seriesId }).ToList();
+        switch (await store.InsertAllAsync(bookings))
+        {
+            case WriteOutcome.Written:
+                bookings.ForEach(Hold);
+                return CommandResult<Series>.Ok(new Series(seriesId, bookings));
+            case WriteOutcome.Overlap:
+                await ReloadCalendarAsync(CancellationToken.None);
+                return new Problem(ErrorCodes.BookingConflict, "Another booking of this time was stored a moment ago; nothing was booked.");
+            default:
+                return Checks.Exists("series", seriesId.ToString());
+        }
+    }
+
+    async Task<CommandResult<Series>> IInstrumentGrain.CancelSeriesAsync(Actor actor, Guid seriesId, string? reason)
+    {
+        var members = (await store.FindSeriesAsync(seriesId)).Where(b => b.InstrumentId == Id).ToList();
+        if (members.Count == 0)
+        {
+            return Checks.NotFound("series", seriesId.ToString());
+        }
+
+        if (members[0].UserId != actor.UserId && !(await Rights.OfAsync(GrainFactory, actor)).Manages(state.State.LabId))
+        {
+            return new Problem(ErrorCodes.Forbidden, "Only the booker, the lab's managers and administrators may cancel a series.");
+        }
+
+        var now = Now();
+        var result = new List<Booking>();
+        foreach (var booking in members)
+        {
+            if (booking.Interval.Start > now && BookingLifecycle.HoldsTime(booking.Status))
+            {
+                var cancelled = await TransitionAsync(booking.Id, BookingStatus.Cancelled, reason);
+                result.Add(cancelled.IsSuccess ? cancelled.Value! : booking);
+            }
+            else
+            {
+                result.Add(_holding.GetValueOrDefault(booking.Id, booking));
+            }
+        }
+
+        return CommandResult<Series>.Ok(new Series(seriesId, result));
+    }
+
+    Task<CommandResult<Booking>> IInstrumentGrain.CheckInAsync(Actor actor, Guid bookingId) =>
+        TransitionAsync(bookingId, BookingStatus.CheckedIn, null, (booking, now) =>
+            booking.UserId != actor.UserId ? new Problem(ErrorCodes.Forbidden, "Only the booker may check in.")
+            : now < booking.Interval.Start - CheckInWindow || now >= booking.Interval.End
+                ? new Problem(ErrorCodes.InvalidTransition, $"Check-in is open from {CheckInWindow.TotalMinutes:0} minutes before the start until the end.")
+                : null,
+            checkIn: true);
+
+    Task<CommandResult<Booking>> IInstrumentGrain.CheckOutAsync(Actor actor, Guid bookingId) =>
+        TransitionAsync(bookingId, BookingStatus.Completed, null, (booking, _) =>
+            booking.UserId != actor.UserId ? new Problem(ErrorCodes.Forbidden, "Only the booker may check out.") : null,
+            end: true);
+
+    async Task<int> IInstrumentGrain.SweepAsync()
+    {
+        if (state.State.Definition is not { } definition)
+        {
+            return 0;
+        }
+
+        var now = Now();
+        var noShowAfter = Duration.FromMinutes(definition.Rules.NoShowMinutes);
+        var changed = 0;
+        foreach (var booking in _holding.Values.Where(b => b.Interval.Start <= now).OrderBy(b => b.Interval.Start).ToList())
+        {
+            if (DueTransition(booking, now, noShowAfter) is not { } due)
+            {
+                continue;
+            }
+
+            if ((await TransitionAsync(booking.Id, due.Target, due.Reason, end: due.Target == BookingStatus.Completed)).IsSuccess)
+            {
+                changed++;
+                LogSwept(logger, Id, booking.Id, BookingLifecycle.ToWire(due.Target));
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>What time has made due for a booking at <paramref name="now"/>, if anything.</summary>
+    private static (BookingStatus Target, string? Reason)? DueTransition(Booking booking, Instant now, Duration noShowAfter) => booking.Status switch
+    {
+        BookingStatus.Pending when now >= booking.Interval.Start => (BookingStatus.Expired, "Not decided before its start."),
+        BookingStatus.Confirmed when now >= IntervalMath.Min(booking.Interval.Start + noShowAfter, booking.Interval.End) =>
+            (BookingStatus.NoShow, $"Not checked in within {noShowAfter.TotalMinutes:0} minutes of the start."),
+        BookingStatus.CheckedIn when now >= booking.Interval.End => (BookingStatus.Completed, null),
+        _ => null,
+    };
+
     Task<Booking?> IInstrumentGrain.GetBookingAsync(Guid bookingId) => FindBookingAsync(bookingId);
 
     Task<IReadOnlyList<Booking>> IInstrumentGrain.GetCalendarAsync(Interval window) =>
@@ -279,7 +431,8 @@ public sealed partial class InstrumentGrain(
         return Task.FromResult(from >= window.End ? [] : FreeTime.Compute(new Interval(from, window.End), Schedule(definition), _calendar));
     }
 
-    private async Task<CommandResult<Booking>> TransitionAsync(Guid bookingId, BookingStatus target, string? reason)
+    private async Task<CommandResult<Booking>> TransitionAsync(
+        Guid bookingId, BookingStatus target, string? reason, Func<Booking, Instant, Problem?>? guard = null, bool checkIn = false, bool end = false)
     {
         // Two rounds at most: if the stored row moved on since we read it, read it again and decide anew.
         for (var attempt = 0; attempt < 2; attempt++)
@@ -297,10 +450,26 @@ public sealed partial class InstrumentGrain(
             }
 
             var now = Now();
-            var outcome = await store.UpdateStatusAsync(booking.Id, booking.Version, target, reason, now);
+            if (guard?.Invoke(booking, now) is { } refused)
+            {
+                return refused;
+            }
+
+            // A session that ends is over at its booked end at the latest.
+            var endedAt = end ? IntervalMath.Min(now, booking.Interval.End) : (Instant?)null;
+            var checkedInAt = checkIn ? now : (Instant?)null;
+            var outcome = await store.UpdateStatusAsync(booking.Id, booking.Version, target, reason ?? booking.StatusReason, now, checkedInAt, endedAt);
             if (outcome == WriteOutcome.Written)
             {
-                var updated = booking with { Status = target, StatusReason = reason, UpdatedAt = now, Version = booking.Version + 1 };
+                var updated = booking with
+                {
+                    Status = target,
+                    StatusReason = reason ?? booking.StatusReason,
+                    UpdatedAt = now,
+                    Version = booking.Version + 1,
+                    CheckedInAt = checkedInAt ?? booking.CheckedInAt,
+                    EndedAt = endedAt ?? booking.EndedAt,
+                };
                 if (BookingLifecycle.HoldsTime(target))
                 {
                     Hold(updated);
@@ -360,6 +529,37 @@ public sealed partial class InstrumentGrain(
         _holding.Remove(bookingId);
         _calendar.Remove(bookingId);
     }
+
+    private async Task<Problem?> RefuseUnlessMayBook(Actor actor, string teamId, BookingRules rules)
+    {
+        var access = await Rights.OfAsync(GrainFactory, actor);
+        if (!access.BelongsTo(teamId) && !(access.IsAdmin && await GrainFactory.GetGrain<ITeamGrain>(teamId).GetAsync() is not null))
+        {
+            return new Problem(ErrorCodes.NotTeamMember, $"User '{actor.UserId}' is not a member of team '{teamId}'.");
+        }
+
+        if (rules.RequiresAuthorization && !state.State.AuthorizedUsers.Contains(actor.UserId))
+        {
+            return new Problem(ErrorCodes.NotAuthorizedOnInstrument, $"User '{actor.UserId}' has no training sign-off on '{Id}'.");
+        }
+
+        return null;
+    }
+
+    private Booking NewBooking(Actor actor, string teamId, Interval interval, string purpose, BookingRules rules, Instant now) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        InstrumentId = Id,
+        LabId = state.State.LabId,
+        TeamId = teamId,
+        UserId = actor.UserId,
+        Status = rules.RequiresApproval ? BookingStatus.Pending : BookingStatus.Confirmed,
+        Interval = interval,
+        Purpose = purpose,
+        CreatedAt = now,
+        UpdatedAt = now,
+        Exclusive = rules.Capacity == 1,
+    };
 
     private async Task<Problem?> RefuseUnlessManager(Actor actor, string what)
     {
@@ -428,6 +628,9 @@ public sealed partial class InstrumentGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instrument {InstrumentId}: the database refused an overlap memory allowed ({Start} to {End}); reloading the calendar")]
     private static partial void LogRefusedByDatabase(ILogger logger, string instrumentId, Instant start, Instant end);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instrument {InstrumentId}: booking {BookingId} became {Status} as time passed")]
+    private static partial void LogSwept(ILogger logger, string instrumentId, Guid bookingId, string status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instrument {InstrumentId} blacked out {Start} to {End}, cancelling {Cancelled} booking(s)")]
     private static partial void LogBlackout(ILogger logger, string instrumentId, Instant start, Instant end, int cancelled);

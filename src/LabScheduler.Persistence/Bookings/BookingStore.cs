@@ -26,33 +26,39 @@ public enum WriteOutcome
 public sealed class BookingStore(NpgsqlDataSource dataSource)
 {
     private const string Columns =
-        "id, instrument_id, lab_id, team_id, user_id, status, lower(during), upper(during), exclusive, purpose, status_reason, created_at, updated_at, version";
+        "id, instrument_id, lab_id, team_id, user_id, status, lower(during), upper(during), exclusive, purpose, status_reason, created_at, updated_at, version, series_id, checked_in_at, ended_at";
 
     private const string ExclusionViolation = "23P01";
     private const string UniqueViolation = "23505";
 
     /// <summary>Inserts a new booking row.</summary>
-    public async Task<WriteOutcome> InsertAsync(Booking booking, CancellationToken cancellationToken = default)
+    public Task<WriteOutcome> InsertAsync(Booking booking, CancellationToken cancellationToken = default) =>
+        InsertAllAsync([booking], cancellationToken);
+
+    /// <summary>
+    /// Inserts bookings in one statement: all rows or none (a series is booked all or nothing).
+    /// </summary>
+    public async Task<WriteOutcome> InsertAllAsync(IReadOnlyList<Booking> bookings, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO bookings (id, instrument_id, lab_id, team_id, user_id, status, during, exclusive, purpose, status_reason, created_at, updated_at, version)
-            VALUES (@id, @instrument, @lab, @team, @user, @status, tstzrange(@start, @end, '[)'), @exclusive, @purpose, @reason, @created, @updated, @version)
+            INSERT INTO bookings (id, instrument_id, lab_id, team_id, user_id, status, during, exclusive, purpose, status_reason, created_at, updated_at, version, series_id)
+            SELECT b.id, b.instrument, b.lab, b.team, b.usr, b.status, tstzrange(b.start_at, b.end_at, '[)'), b.exclusive, b.purpose, NULL, b.created, b.created, 1, b.series
+            FROM unnest(@id, @instrument, @lab, @team, @user, @status, @start, @end, @exclusive, @purpose, @created, @series)
+                 AS b(id, instrument, lab, team, usr, status, start_at, end_at, exclusive, purpose, created, series)
             """);
         var p = command.Parameters;
-        p.AddWithValue("id", booking.Id);
-        p.AddWithValue("instrument", booking.InstrumentId);
-        p.AddWithValue("lab", booking.LabId);
-        p.AddWithValue("team", booking.TeamId);
-        p.AddWithValue("user", booking.UserId);
-        p.AddWithValue("status", BookingLifecycle.ToWire(booking.Status));
-        p.AddWithValue("start", NpgsqlDbType.TimestampTz, booking.Interval.Start.ToDateTimeUtc());
-        p.AddWithValue("end", NpgsqlDbType.TimestampTz, booking.Interval.End.ToDateTimeUtc());
-        p.AddWithValue("exclusive", booking.Exclusive);
-        p.AddWithValue("purpose", booking.Purpose);
-        p.AddWithValue("reason", NpgsqlDbType.Text, (object?)booking.StatusReason ?? DBNull.Value);
-        p.AddWithValue("created", NpgsqlDbType.TimestampTz, booking.CreatedAt.ToDateTimeUtc());
-        p.AddWithValue("updated", NpgsqlDbType.TimestampTz, booking.UpdatedAt.ToDateTimeUtc());
-        p.AddWithValue("version", booking.Version);
+        p.AddWithValue("id", bookings.Select(b => b.Id).ToArray());
+        p.AddWithValue("instrument", bookings.Select(b => b.InstrumentId).ToArray());
+        p.AddWithValue("lab", bookings.Select(b => b.LabId).ToArray());
+        p.AddWithValue("team", bookings.Select(b => b.TeamId).ToArray());
+        p.AddWithValue("user", bookings.Select(b => b.UserId).ToArray());
+        p.AddWithValue("status", bookings.Select(b => BookingLifecycle.ToWire(b.Status)).ToArray());
+        p.AddWithValue("start", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, bookings.Select(b => b.Interval.Start.ToDateTimeUtc()).ToArray());
+        p.AddWithValue("end", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, bookings.Select(b => b.Interval.End.ToDateTimeUtc()).ToArray());
+        p.AddWithValue("exclusive", bookings.Select(b => b.Exclusive).ToArray());
+        p.AddWithValue("purpose", bookings.Select(b => b.Purpose).ToArray());
+        p.AddWithValue("created", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, bookings.Select(b => b.CreatedAt.ToDateTimeUtc()).ToArray());
+        p.AddWithValue("series", NpgsqlDbType.Array | NpgsqlDbType.Uuid, bookings.Select(b => (object?)b.SeriesId ?? DBNull.Value).ToArray());
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
@@ -73,12 +79,16 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
     /// the stored version becomes one more.
     /// </summary>
     public async Task<WriteOutcome> UpdateStatusAsync(
-        Guid id, int expectedVersion, BookingStatus status, string? reason, Instant updatedAt, CancellationToken cancellationToken = default)
+        Guid id, int expectedVersion, BookingStatus status, string? reason, Instant updatedAt,
+        Instant? checkedInAt = null, Instant? endedAt = null, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            UPDATE bookings SET status = @status, status_reason = @reason, updated_at = @updated, version = version + 1
+            UPDATE bookings SET status = @status, status_reason = @reason, updated_at = @updated, version = version + 1,
+                                checked_in_at = coalesce(@checkedIn, checked_in_at), ended_at = coalesce(@ended, ended_at)
             WHERE id = @id AND version = @version
             """);
+        command.Parameters.AddWithValue("checkedIn", NpgsqlDbType.TimestampTz, checkedInAt is { } checkedIn ? checkedIn.ToDateTimeUtc() : DBNull.Value);
+        command.Parameters.AddWithValue("ended", NpgsqlDbType.TimestampTz, endedAt is { } ended ? ended.ToDateTimeUtc() : DBNull.Value);
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("version", expectedVersion);
         command.Parameters.AddWithValue("status", BookingLifecycle.ToWire(status));
@@ -105,6 +115,32 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("instrument", instrumentId);
         command.Parameters.AddWithValue("after", NpgsqlDbType.TimestampTz, endsAfter.ToDateTimeUtc());
         return await ReadAll(command, cancellationToken);
+    }
+
+    /// <summary>The bookings of a series, by start.</summary>
+    public async Task<IReadOnlyList<Booking>> FindSeriesAsync(Guid seriesId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM bookings WHERE series_id = @s ORDER BY lower(during)");
+        command.Parameters.AddWithValue("s", seriesId);
+        return await ReadAll(command, cancellationToken);
+    }
+
+    /// <summary>Instruments with a booking that holds time and has started by <paramref name="now"/>: the sweep's work list.</summary>
+    public async Task<IReadOnlyList<string>> InstrumentsWithStartedBookingsAsync(Instant now, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT DISTINCT instrument_id FROM bookings
+            WHERE status IN ('pending', 'confirmed', 'checked-in') AND lower(during) <= @now
+            """);
+        command.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, now.ToDateTimeUtc());
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
     }
 
     /// <summary>One booking by id, or null.</summary>
@@ -194,6 +230,9 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
                 CreatedAt = ToInstant(reader, 11),
                 UpdatedAt = ToInstant(reader, 12),
                 Version = reader.GetInt32(13),
+                SeriesId = reader.IsDBNull(14) ? null : reader.GetGuid(14),
+                CheckedInAt = reader.IsDBNull(15) ? null : ToInstant(reader, 15),
+                EndedAt = reader.IsDBNull(16) ? null : ToInstant(reader, 16),
             });
         }
 

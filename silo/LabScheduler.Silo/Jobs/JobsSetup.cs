@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+
+namespace LabScheduler.Silo.Jobs;
+
+/// <summary>
+/// Quartz with its PostgreSQL job store in clustered mode: every silo runs a scheduler, the
+/// store makes one of them fire each trigger. Schedules are cron triggers registered in this one
+/// place (two nodes registering the same simple trigger were seen to double its rate).
+/// </summary>
+public static class JobsSetup
+{
+    public static IServiceCollection AddLabSchedulerJobs(this IServiceCollection services, string connectionString)
+    {
+        services.AddQuartz(q =>
+        {
+            q.UsePersistentStore(store =>
+            {
+                store.UsePostgres(connectionString);
+                store.UseClustering();
+                store.ProvisionSchema();
+            });
+            q.ScheduleJob<CalendarSweepJob>(
+                trigger => trigger.WithIdentity("calendar-sweep-every-minute", "labsched").WithCronSchedule("0 * * * * ?"),
+                job => job.WithIdentity(CalendarSweepJob.Key).StoreDurably());
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return services;
+    }
+}

@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using LabScheduler.Contracts.Instruments;
+using LabScheduler.Silo.Jobs;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Quartz;
+
+namespace LabScheduler.Integration.Tests;
+
+/// <summary>
+/// The calendar jobs on Quartz's clustered PostgreSQL store: transitions due while no silo ran
+/// happen at the next run, and two silos running the job change each booking exactly once.
+/// </summary>
+public sealed class JobsTests
+{
+    [Fact]
+    public async Task NoShow_DueWhileTheSiloWasDown_HappensAfterRestart()
+    {
+        await using var harness = await SiloHarness.StartAsync("noshow-restart", withJobs: true);
+        var (instrumentId, teamId) = await Setup.LabWithInstrumentAsync(harness.Client);
+        var booking = (await harness.Client.GetGrain<IInstrumentGrain>(instrumentId).BookAsync(Setup.User, Setup.Book(teamId, Setup.Morning))).Value!;
+
+        await harness.StopSiloAsync(harness.Silos[0]);
+        harness.Clock.Reset(Setup.Morning.Start + Duration.FromHours(1));
+        var silo = await harness.StartSiloAsync();
+        await harness.ConnectClientAsync();
+
+        await RunSweepAsync(silo.Services);
+
+        Assert.Equal("no-show", await harness.Database.ScalarAsync<string>("SELECT status FROM bookings WHERE id = @id", ("id", booking.Id)));
+    }
+
+    [Fact]
+    public async Task TwoSilosRunningTheJob_EachTransitionHappensExactlyOnce()
+    {
+        await using var harness = await SiloHarness.StartAsync("jobs-two-silos", withJobs: true);
+        await harness.StartSiloAsync();
+        var (instrumentId, teamId) = await Setup.LabWithInstrumentAsync(harness.Client);
+        var instrument = harness.Client.GetGrain<IInstrumentGrain>(instrumentId);
+        var first = (await instrument.BookAsync(Setup.User, Setup.Book(teamId, Setup.Morning))).Value!;
+        var second = (await instrument.BookAsync(Setup.User, Setup.Book(teamId, new Interval(Setup.Morning.End, Setup.Morning.End + Duration.FromHours(1))))).Value!;
+        harness.Clock.Reset(Setup.Morning.End + Duration.FromHours(2));
+
+        // Both silos' schedulers fire the job at once, twice each.
+        var executions = new ConcurrentBag<string>();
+        var done = new TaskCompletionSource();
+        var schedulers = new List<IScheduler>();
+        foreach (var silo in harness.Silos)
+        {
+            var scheduler = await silo.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+            scheduler.ListenerManager.AddJobListener(new CountingListener(executions, 4, done));
+            schedulers.Add(scheduler);
+        }
+
+        await Task.WhenAll(schedulers.SelectMany(s => new[] { s.TriggerJob(CalendarSweepJob.Key).AsTask(), s.TriggerJob(CalendarSweepJob.Key).AsTask() }));
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(4, executions.Count);
+        foreach (var booking in new[] { first, second })
+        {
+            Assert.Equal("no-show", await harness.Database.ScalarAsync<string>("SELECT status FROM bookings WHERE id = @id", ("id", booking.Id)));
+            Assert.Equal(2, await harness.Database.ScalarAsync<int>("SELECT version FROM bookings WHERE id = @id", ("id", booking.Id)));
+        }
+    }
+
+    /// <summary>Runs the sweep job's logic once, as the scheduler would.</summary>
+    private static async Task RunSweepAsync(IServiceProvider services)
+    {
+        var job = ActivatorUtilities.CreateInstance<CalendarSweepJob>(services);
+        Assert.Equal(1, await job.RunAsync(CancellationToken.None));
+    }
+
+    private sealed class CountingListener(ConcurrentBag<string> executions, int expected, TaskCompletionSource done) : IJobListener
+    {
+        public string Name { get; } = $"counting-{Guid.NewGuid():N}";
+
+        public ValueTask JobToBeExecuted(IJobExecutionContext context, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask JobExecutionVetoed(IJobExecutionContext context, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken = default)
+        {
+            executions.Add(context.FireInstanceId);
+            if (executions.Count >= expected)
+            {
+                done.TrySetResult();
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+}
