@@ -99,6 +99,7 @@ public static partial class GatewaySetup
         signedIn.MapInstrumentsApi();
         signedIn.MapAvailabilityApi();
         signedIn.MapBookingsApi();
+        api.MapCalendarsApi(signedIn);
         return app;
     }
 

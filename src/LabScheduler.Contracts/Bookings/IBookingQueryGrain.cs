@@ -15,6 +15,12 @@ public interface IBookingQueryGrain : IGrainWithIntegerKey
     /// <summary>The bookings of a series, if the actor may see them.</summary>
     Task<CommandResult<Series>> FindSeriesAsync(Actor actor, Guid seriesId);
 
+    /// <summary>
+    /// An instrument's bookings overlapping a window, for its calendar feed (anyone signed in may
+    /// read an instrument's calendar; the gateway leaves out who booked it and why).
+    /// </summary>
+    Task<IReadOnlyList<Booking>> InstrumentCalendarAsync(string instrumentId, Instant from, Instant to);
+
     /// <summary>A page of bookings by start, then id, matching the filter and visible to the actor.</summary>
     Task<BookingPage> ListAsync(Actor actor, BookingFilter filter, BookingCursor? after, int limit);
 }

@@ -19,6 +19,13 @@ public interface IUserGrain : IGrainWithStringKey
     [Orleans.Concurrency.AlwaysInterleave]
     Task<Access> GetAccessAsync();
 
+    /// <summary>A new secret for the user's calendar feed URL (the old one stops working); self only.</summary>
+    Task<CommandResult<string>> RotateFeedTokenAsync(Actor actor);
+
+    /// <summary>Whether <paramref name="token"/> is the user's current feed token.</summary>
+    [Orleans.Concurrency.ReadOnly]
+    Task<bool> IsFeedTokenAsync(string token);
+
     /// <summary>Records that the user joined or left a team (called by the team grain).</summary>
     Task SetTeamAsync(string teamId, bool member);
 

@@ -3,6 +3,7 @@ using LabScheduler.Contracts.Common;
 using LabScheduler.Domain.Errors;
 using LabScheduler.Grains.Common;
 using LabScheduler.Persistence.Bookings;
+using NodaTime;
 using Orleans.Concurrency;
 
 namespace LabScheduler.Grains.Bookings;
@@ -39,6 +40,9 @@ public sealed class BookingQueryGrain(BookingStore store) : Grain, IBookingQuery
         var visible = access.IsAdmin || first.UserId == actor.UserId || access.BelongsTo(first.TeamId) || access.Manages(first.LabId);
         return visible ? CommandResult<Series>.Ok(new Series(seriesId, bookings)) : Checks.NotFound("series", seriesId.ToString());
     }
+
+    Task<IReadOnlyList<Booking>> IBookingQueryGrain.InstrumentCalendarAsync(string instrumentId, Instant from, Instant to) =>
+        store.QueryAsync(new BookingQuery { All = true, InstrumentId = instrumentId, From = from, To = to, Limit = 5000 });
 
     async Task<BookingPage> IBookingQueryGrain.ListAsync(Actor actor, BookingFilter filter, BookingCursor? after, int limit)
     {

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using LabScheduler.Contracts.Common;
 using LabScheduler.Contracts.Users;
 using LabScheduler.Domain.Errors;
@@ -13,6 +14,9 @@ public sealed class UserState
     public List<string> Teams { get; set; } = [];
 
     public List<string> ManagedLabs { get; set; } = [];
+
+    /// <summary>SHA-256 of the calendar feed token (the token itself is shown once, never stored).</summary>
+    public string? FeedTokenHash { get; set; }
 }
 
 /// <inheritdoc cref="IUserGrain"/>
@@ -71,6 +75,24 @@ public sealed class UserGrain(
         Teams = [.. state.State.Teams],
         ManagedLabs = [.. state.State.ManagedLabs],
     });
+
+    async Task<CommandResult<string>> IUserGrain.RotateFeedTokenAsync(Actor actor)
+    {
+        if (actor.UserId != Id || state.State.Profile is null)
+        {
+            return new Problem(ErrorCodes.Forbidden, "Only the user may make a calendar feed token.");
+        }
+
+        var token = $"{Id}.{Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant()}";
+        state.State.FeedTokenHash = Hash(token);
+        await state.WriteStateAsync();
+        return CommandResult<string>.Ok(token);
+    }
+
+    Task<bool> IUserGrain.IsFeedTokenAsync(string token) =>
+        Task.FromResult(state.State.FeedTokenHash is { } hash && CryptographicOperations.FixedTimeEquals(Convert.FromHexString(hash), Convert.FromHexString(Hash(token))));
+
+    private static string Hash(string token) => Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
 
     Task IUserGrain.SetTeamAsync(string teamId, bool member) => SetMembership(state.State.Teams, teamId, member);
 
