@@ -182,8 +182,8 @@ public static class AvailabilityApi
     /// <summary>A window from two instants, or from two dates read in <paramref name="zone"/> (from inclusive, to exclusive).</summary>
     internal static Interval? Window(string? from, string? to, DateTimeZone zone, Input input)
     {
-        var start = Bound(from, "from", zone, input);
-        var end = Bound(to, "to", zone, input);
+        var start = input.InstantOrDate(from, "from", zone);
+        var end = input.InstantOrDate(to, "to", zone);
         if (start is null || end is null)
         {
             return null;
@@ -196,15 +196,5 @@ public static class AvailabilityApi
         }
 
         return new Interval(start.Value, end.Value);
-    }
-
-    private static Instant? Bound(string? value, string field, DateTimeZone zone, Input input)
-    {
-        if (value is { Length: 10 })
-        {
-            return input.Date(value, field) is { } date ? zone.AtStartOfDay(date).ToInstant() : null;
-        }
-
-        return input.Instant(value, field);
     }
 }

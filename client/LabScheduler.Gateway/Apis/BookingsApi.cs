@@ -248,8 +248,8 @@ public static class BookingsApi
             return problem;
         }
 
-        var fromInstant = from is null ? null : Bound(from, "from", requester!, input);
-        var toInstant = to is null ? null : Bound(to, "to", requester!, input);
+        var fromInstant = from is null ? null : input.InstantOrDate(from, "from", requester!);
+        var toInstant = to is null ? null : input.InstantOrDate(to, "to", requester!);
         if (!input.IsValid)
         {
             return ApiProblem.Validation(input.Errors);
@@ -302,11 +302,6 @@ public static class BookingsApi
 
     private static async Task<DateTimeZone> LabZone(string instrumentId, IGrainFactory grains) =>
         await grains.GetGrain<IInstrumentGrain>(instrumentId).GetAsync() is { } i && Input.TryZone(i.TimeZone, out var zone) ? zone : DateTimeZone.Utc;
-
-    private static Instant? Bound(string value, string field, DateTimeZone zone, Input input) =>
-        value.Length == 10
-            ? input.Date(value, field) is { } date ? zone.AtStartOfDay(date).ToInstant() : null
-            : input.Instant(value, field);
 
     /// <summary>
     /// The same caller and Idempotency-Key always name the same booking, so a retry whose first

@@ -99,6 +99,7 @@ public static partial class GatewaySetup
         signedIn.MapInstrumentsApi();
         signedIn.MapAvailabilityApi();
         signedIn.MapBookingsApi();
+        signedIn.MapSlotsApi();
         api.MapCalendarsApi(signedIn);
         return app;
     }

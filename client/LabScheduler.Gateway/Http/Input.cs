@@ -113,6 +113,12 @@ public sealed class Input
         return parsed.Value;
     }
 
+    /// <summary>An RFC 3339 instant, or a date (yyyy-MM-dd) meaning its start in <paramref name="zone"/>.</summary>
+    public Instant? InstantOrDate(string? value, string field, DateTimeZone zone) =>
+        value is { Length: 10 }
+            ? Date(value, field) is { } date ? zone.AtStartOfDay(date).ToInstant() : null
+            : Instant(value, field);
+
     public LocalDate? Date(string? value, string field)
     {
         var parsed = value is null ? null : DatePattern.Parse(value);

@@ -1,4 +1,7 @@
 using LabScheduler.Contracts.Instruments;
+using LabScheduler.Domain.Availability;
+using LabScheduler.Domain.Bookings;
+using NodaTime;
 
 namespace LabScheduler.Contracts.Catalog;
 
@@ -45,6 +48,25 @@ public sealed record InstrumentEntry
     [Id(3)] public required string MemberState { get; init; }
 
     [Id(4)] public InstrumentStatus Status { get; init; }
+
+    /// <summary>What slot search needs to answer without activating the instrument.</summary>
+    [Id(5)] public string TimeZone { get; init; } = "UTC";
+
+    [Id(6)] public BookingRules Rules { get; init; } = BookingRules.Default;
+
+    [Id(7)] public OpeningHours OpeningHours { get; init; } = OpeningHours.AlwaysOpen;
+
+    [Id(8)] public IReadOnlyList<Interval> Blackouts { get; init; } = [];
+
+    [Id(9)] public IReadOnlyList<string> AuthorizedUsers { get; init; } = [];
+
+    public bool Equals(InstrumentEntry? other) =>
+        other is not null && Id == other.Id && LabId == other.LabId && Category == other.Category && MemberState == other.MemberState
+        && Status == other.Status && TimeZone == other.TimeZone && Rules == other.Rules
+        && OpeningHours.Weekly.SequenceEqual(other.OpeningHours.Weekly) && OpeningHours.ClosedDates.SequenceEqual(other.OpeningHours.ClosedDates)
+        && Blackouts.SequenceEqual(other.Blackouts) && AuthorizedUsers.SequenceEqual(other.AuthorizedUsers);
+
+    public override int GetHashCode() => HashCode.Combine(Id, Status, Rules);
 }
 
 [GenerateSerializer, Immutable, Alias("ls.InstrumentFilter")]

@@ -89,7 +89,7 @@ public sealed partial class InstrumentGrain(
             return problem;
         }
 
-        var result = await ChangeSettings(actor, "change instruments", () =>
+        return await ChangeSettings(actor, "change instruments", () =>
         {
             var definition = state.State.Definition!;
             state.State.Definition = definition with
@@ -101,12 +101,6 @@ public sealed partial class InstrumentGrain(
             };
             state.State.Status = patch.Status ?? state.State.Status;
         });
-        if (result.IsSuccess)
-        {
-            await ReportToCatalogAsync(state.State.Definition!);
-        }
-
-        return result;
     }
 
     Task<CommandResult<InstrumentView>> IInstrumentGrain.SetOpeningHoursAsync(Actor actor, OpeningHours hours) =>
@@ -170,6 +164,7 @@ public sealed partial class InstrumentGrain(
         state.State.Blackouts.RemoveAll(b => b.Interval.End <= now);
         state.State.Blackouts.Add(blackout);
         await state.WriteStateAsync();
+        await ReportToCatalogAsync(state.State.Definition!);
         LogBlackout(logger, Id, interval.Start, interval.End, hit.Count);
         return CommandResult<Blackout>.Ok(blackout);
     }
@@ -580,9 +575,11 @@ public sealed partial class InstrumentGrain(
 
         change();
         await state.WriteStateAsync();
+        await ReportToCatalogAsync(state.State.Definition!);
         return CommandResult<InstrumentView>.Ok(View(state.State.Definition!));
     }
 
+    // The catalog keeps what slot search needs, so a search never activates instruments.
     private Task ReportToCatalogAsync(InstrumentDefinition definition) =>
         GrainFactory.GetGrain<ICatalogGrain>(ICatalogGrain.Key).UpsertInstrumentAsync(new InstrumentEntry
         {
@@ -591,6 +588,11 @@ public sealed partial class InstrumentGrain(
             Category = definition.Category,
             MemberState = state.State.MemberState,
             Status = state.State.Status,
+            TimeZone = state.State.TimeZone,
+            Rules = definition.Rules,
+            OpeningHours = state.State.OpeningHours,
+            Blackouts = [.. state.State.Blackouts.Select(b => b.Interval)],
+            AuthorizedUsers = [.. state.State.AuthorizedUsers],
         });
 
     private static Problem? Validate(string? name, string? category, Rates? rates, BookingRules? rules, bool partial = false)

@@ -143,6 +143,34 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         return ids;
     }
 
+    /// <summary>The intervals of bookings that hold time on the given instruments and overlap a window.</summary>
+    public async Task<IReadOnlyDictionary<string, List<Interval>>> HoldingIntervalsAsync(
+        IReadOnlyList<string> instrumentIds, Interval window, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT instrument_id, lower(during), upper(during) FROM bookings
+            WHERE instrument_id = ANY(@ids) AND status IN ('pending', 'confirmed', 'checked-in')
+              AND during && tstzrange(@from, @to, '[)')
+            """);
+        command.Parameters.AddWithValue("ids", instrumentIds.ToArray());
+        command.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, window.Start.ToDateTimeUtc());
+        command.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, window.End.ToDateTimeUtc());
+        var result = new Dictionary<string, List<Interval>>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var id = reader.GetString(0);
+            if (!result.TryGetValue(id, out var list))
+            {
+                result[id] = list = [];
+            }
+
+            list.Add(new Interval(ToInstant(reader, 1), ToInstant(reader, 2)));
+        }
+
+        return result;
+    }
+
     /// <summary>One booking by id, or null.</summary>
     public async Task<Booking?> FindAsync(Guid id, CancellationToken cancellationToken = default)
     {
