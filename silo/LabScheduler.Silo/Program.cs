@@ -17,7 +17,9 @@ options.ConnectionString = builder.Configuration.GetConnectionString("LabSchedul
 await MigrateAsync(options.ConnectionString);
 
 builder.UseOrleans(silo => silo.AddLabScheduler(options));
-builder.Services.AddLabSchedulerJobs(options.ConnectionString);
+builder.Services.AddLabSchedulerJobs(
+    options.ConnectionString,
+    builder.Configuration["Notifications:WebhookUrl"] is { Length: > 0 } webhook ? new Uri(webhook) : null);
 builder.Services.AddHostedService(sp => new DataSeeder(
     sp.GetRequiredService<IGrainFactory>(),
     builder.Configuration.GetValue<bool>("Seed:Demo"),

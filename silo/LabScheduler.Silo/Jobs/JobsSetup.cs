@@ -1,3 +1,5 @@
+using LabScheduler.Persistence.Notifications;
+using LabScheduler.Silo.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
 
@@ -10,8 +12,19 @@ namespace LabScheduler.Silo.Jobs;
 /// </summary>
 public static class JobsSetup
 {
-    public static IServiceCollection AddLabSchedulerJobs(this IServiceCollection services, string connectionString)
+    public static IServiceCollection AddLabSchedulerJobs(this IServiceCollection services, string connectionString, Uri? webhook = null)
     {
+        services.AddSingleton<NotificationOutbox>();
+        if (webhook is null)
+        {
+            services.AddSingleton<INotificationSender, LogNotificationSender>();
+        }
+        else
+        {
+            // One long-lived client for the process: pooled connections, a bounded wait per call.
+            services.AddSingleton<INotificationSender>(_ => new WebhookNotificationSender(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, webhook));
+        }
+
         services.AddQuartz(q =>
         {
             q.UsePersistentStore(store =>
@@ -23,6 +36,9 @@ public static class JobsSetup
             q.ScheduleJob<CalendarSweepJob>(
                 trigger => trigger.WithIdentity("calendar-sweep-every-minute", "labsched").WithCronSchedule("0 * * * * ?"),
                 job => job.WithIdentity(CalendarSweepJob.Key).StoreDurably());
+            q.ScheduleJob<OutboxDeliveryJob>(
+                trigger => trigger.WithIdentity("outbox-delivery-every-10s", "labsched").WithCronSchedule("0/10 * * * * ?"),
+                job => job.WithIdentity(OutboxDeliveryJob.Key).StoreDurably());
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;

@@ -201,7 +201,7 @@ public sealed partial class InstrumentGrain(
             Id = command.BookingId ?? Guid.CreateVersion7(),
         };
 
-        switch (await store.InsertAsync(booking))
+        switch (await store.InsertAsync(booking, BookingNotices.ForNew(booking, now)))
         {
             case WriteOutcome.Written:
                 Hold(booking);
@@ -314,7 +314,7 @@ public sealed partial class InstrumentGrain(
         }
 
         var bookings = occurrences.Select(o => NewBooking(actor, command.TeamId, o, command.Purpose, definition.Rules, now) with { SeriesId = seriesId }).ToList();
-        switch (await store.InsertAllAsync(bookings))
+        switch (await store.InsertAllAsync(bookings, [.. bookings.SelectMany(b => BookingNotices.ForNew(b, now))]))
         {
             case WriteOutcome.Written:
                 bookings.ForEach(Hold);
@@ -453,7 +453,9 @@ public sealed partial class InstrumentGrain(
             // A session that ends is over at its booked end at the latest.
             var endedAt = end ? IntervalMath.Min(now, booking.Interval.End) : (Instant?)null;
             var checkedInAt = checkIn ? now : (Instant?)null;
-            var outcome = await store.UpdateStatusAsync(booking.Id, booking.Version, target, reason ?? booking.StatusReason, now, checkedInAt, endedAt);
+            var outcome = await store.UpdateStatusAsync(
+                booking.Id, booking.Version, target, reason ?? booking.StatusReason, now, checkedInAt, endedAt,
+                BookingNotices.ForTransition(booking, target, reason ?? booking.StatusReason, now));
             if (outcome == WriteOutcome.Written)
             {
                 var updated = booking with

@@ -3,6 +3,7 @@ using LabScheduler.Domain.Bookings;
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
+using LabScheduler.Persistence.Notifications;
 
 namespace LabScheduler.Persistence.Bookings;
 
@@ -28,25 +29,39 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
     private const string Columns =
         "id, instrument_id, lab_id, team_id, user_id, status, lower(during), upper(during), exclusive, purpose, status_reason, created_at, updated_at, version, series_id, checked_in_at, ended_at";
 
+    // Notices go in with the write they tell of, in the same statement: all or nothing.
+    private const string NoticesCte = """
+        notices AS (
+            INSERT INTO notifications (id, user_id, kind, booking_id, payload, created_at, due_at)
+            SELECT n.id, n.usr, n.kind, n.booking, n.payload::jsonb, @noticeCreated, n.due
+            FROM unnest(@noticeId, @noticeUser, @noticeKind, @noticeBooking, @noticePayload, @noticeDue) AS n(id, usr, kind, booking, payload, due)
+            WHERE EXISTS (SELECT 1 FROM written))
+        """;
+
     private const string ExclusionViolation = "23P01";
     private const string UniqueViolation = "23505";
 
     /// <summary>Inserts a new booking row.</summary>
-    public Task<WriteOutcome> InsertAsync(Booking booking, CancellationToken cancellationToken = default) =>
-        InsertAllAsync([booking], cancellationToken);
+    public Task<WriteOutcome> InsertAsync(Booking booking, IReadOnlyList<Notice>? notices = null, CancellationToken cancellationToken = default) =>
+        InsertAllAsync([booking], notices, cancellationToken);
 
     /// <summary>
     /// Inserts bookings in one statement: all rows or none (a series is booked all or nothing).
     /// </summary>
-    public async Task<WriteOutcome> InsertAllAsync(IReadOnlyList<Booking> bookings, CancellationToken cancellationToken = default)
+    public async Task<WriteOutcome> InsertAllAsync(IReadOnlyList<Booking> bookings, IReadOnlyList<Notice>? notices = null, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
-            INSERT INTO bookings (id, instrument_id, lab_id, team_id, user_id, status, during, exclusive, purpose, status_reason, created_at, updated_at, version, series_id)
-            SELECT b.id, b.instrument, b.lab, b.team, b.usr, b.status, tstzrange(b.start_at, b.end_at, '[)'), b.exclusive, b.purpose, NULL, b.created, b.created, 1, b.series
-            FROM unnest(@id, @instrument, @lab, @team, @user, @status, @start, @end, @exclusive, @purpose, @created, @series)
-                 AS b(id, instrument, lab, team, usr, status, start_at, end_at, exclusive, purpose, created, series)
+        await using var command = dataSource.CreateCommand($"""
+            WITH written AS (
+                INSERT INTO bookings (id, instrument_id, lab_id, team_id, user_id, status, during, exclusive, purpose, status_reason, created_at, updated_at, version, series_id)
+                SELECT b.id, b.instrument, b.lab, b.team, b.usr, b.status, tstzrange(b.start_at, b.end_at, '[)'), b.exclusive, b.purpose, NULL, b.created, b.created, 1, b.series
+                FROM unnest(@id, @instrument, @lab, @team, @user, @status, @start, @end, @exclusive, @purpose, @created, @series)
+                     AS b(id, instrument, lab, team, usr, status, start_at, end_at, exclusive, purpose, created, series)
+                RETURNING id),
+            {NoticesCte}
+            SELECT count(*) FROM written
             """);
         var p = command.Parameters;
+        AddNotices(p, notices ?? [], bookings.Count > 0 ? bookings[0].CreatedAt : default);
         p.AddWithValue("id", bookings.Select(b => b.Id).ToArray());
         p.AddWithValue("instrument", bookings.Select(b => b.InstrumentId).ToArray());
         p.AddWithValue("lab", bookings.Select(b => b.LabId).ToArray());
@@ -61,7 +76,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         p.AddWithValue("series", NpgsqlDbType.Array | NpgsqlDbType.Uuid, bookings.Select(b => (object?)b.SeriesId ?? DBNull.Value).ToArray());
         try
         {
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await command.ExecuteScalarAsync(cancellationToken);
             return WriteOutcome.Written;
         }
         catch (PostgresException e) when (e.SqlState == ExclusionViolation)
@@ -80,13 +95,18 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<WriteOutcome> UpdateStatusAsync(
         Guid id, int expectedVersion, BookingStatus status, string? reason, Instant updatedAt,
-        Instant? checkedInAt = null, Instant? endedAt = null, CancellationToken cancellationToken = default)
+        Instant? checkedInAt = null, Instant? endedAt = null, IReadOnlyList<Notice>? notices = null, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
-            UPDATE bookings SET status = @status, status_reason = @reason, updated_at = @updated, version = version + 1,
-                                checked_in_at = coalesce(@checkedIn, checked_in_at), ended_at = coalesce(@ended, ended_at)
-            WHERE id = @id AND version = @version
+        await using var command = dataSource.CreateCommand($"""
+            WITH written AS (
+                UPDATE bookings SET status = @status, status_reason = @reason, updated_at = @updated, version = version + 1,
+                                    checked_in_at = coalesce(@checkedIn, checked_in_at), ended_at = coalesce(@ended, ended_at)
+                WHERE id = @id AND version = @version
+                RETURNING id),
+            {NoticesCte}
+            SELECT count(*) FROM written
             """);
+        AddNotices(command.Parameters, notices ?? [], updatedAt);
         command.Parameters.AddWithValue("checkedIn", NpgsqlDbType.TimestampTz, checkedInAt is { } checkedIn ? checkedIn.ToDateTimeUtc() : DBNull.Value);
         command.Parameters.AddWithValue("ended", NpgsqlDbType.TimestampTz, endedAt is { } ended ? ended.ToDateTimeUtc() : DBNull.Value);
         command.Parameters.AddWithValue("id", id);
@@ -96,7 +116,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("updated", NpgsqlDbType.TimestampTz, updatedAt.ToDateTimeUtc());
         try
         {
-            return await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? WriteOutcome.Written : WriteOutcome.Stale;
+            return (long)(await command.ExecuteScalarAsync(cancellationToken))! == 1 ? WriteOutcome.Written : WriteOutcome.Stale;
         }
         catch (PostgresException e) when (e.SqlState == ExclusionViolation)
         {
@@ -115,6 +135,17 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("instrument", instrumentId);
         command.Parameters.AddWithValue("after", NpgsqlDbType.TimestampTz, endsAfter.ToDateTimeUtc());
         return await ReadAll(command, cancellationToken);
+    }
+
+    private static void AddNotices(NpgsqlParameterCollection p, IReadOnlyList<Notice> notices, Instant created)
+    {
+        p.AddWithValue("noticeId", notices.Select(n => n.Id).ToArray());
+        p.AddWithValue("noticeUser", notices.Select(n => n.UserId).ToArray());
+        p.AddWithValue("noticeKind", notices.Select(n => n.Kind).ToArray());
+        p.AddWithValue("noticeBooking", NpgsqlDbType.Array | NpgsqlDbType.Uuid, notices.Select(n => (object?)n.BookingId ?? DBNull.Value).ToArray());
+        p.AddWithValue("noticePayload", notices.Select(n => n.PayloadJson).ToArray());
+        p.AddWithValue("noticeDue", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, notices.Select(n => n.DueAt.ToDateTimeUtc()).ToArray());
+        p.AddWithValue("noticeCreated", NpgsqlDbType.TimestampTz, created.ToDateTimeUtc());
     }
 
     /// <summary>The bookings of a series, by start.</summary>
