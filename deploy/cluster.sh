@@ -154,7 +154,6 @@ stop_all() {
             say "pid $pid did not stop within $grace s; killing it"
             kill -KILL "$pid" 2>/dev/null || true
         fi
-        wait "$pid" 2>/dev/null || true   # reaps our own children; others are not ours to wait for
     done
 }
 
@@ -279,6 +278,14 @@ start_silo() {
         fi
     fi
     if [[ -z "$sp" ]]; then
+        # Keep clear of the ports of the other silos, running or down (a
+        # silo that is down gets its own ports back when it restarts).
+        local f a b
+        for f in "$RUN"/silo-*.ports; do
+            [[ -e "$f" && "$f" != "$RUN/$name.ports" ]] || continue
+            read -r a b <"$f" || continue
+            CLAIMED+="$a $b "
+        done
         claim_port 11111 || die "no free TCP port from 11111 on"
         sp=$PORT
         claim_port 30000 || die "no free TCP port from 30000 on"
@@ -302,8 +309,10 @@ start_silo() {
         exec setsid dotnet "$SILO_DLL"
     ) </dev/null >>"$log" 2>&1 &
     echo $! >"$RUN/$name.pid"
-    await_exec "$name" $!
-    say "started $name (pid $!, silo port $sp, Orleans gateway port $gp, seed demo data: $seed; log $log)"
+    # No job notices ("Killed ...") when one is SIGKILLed; bash still reaps it.
+    disown $!
+    await_exec "$name" "$(<"$RUN/$name.pid")"
+    say "started $name (pid $(<"$RUN/$name.pid"), silo port $sp, Orleans gateway port $gp, seed demo data: $seed; log $log)"
 }
 
 # start_gateway K: start gateway K on http://127.0.0.1:BASE+K-1.
@@ -323,8 +332,9 @@ start_gateway() {
         exec setsid dotnet "$GATEWAY_DLL" --urls "http://127.0.0.1:$port"
     ) </dev/null >>"$log" 2>&1 &
     echo $! >"$RUN/$name.pid"
-    await_exec "$name" $!
-    say "started $name (pid $!, http://127.0.0.1:$port; log $log)"
+    disown $!
+    await_exec "$name" "$(<"$RUN/$name.pid")"
+    say "started $name (pid $(<"$RUN/$name.pid"), http://127.0.0.1:$port; log $log)"
 }
 
 # log_tail LOG: the last 40 lines of LOG.
@@ -463,7 +473,7 @@ if [[ ${#stale[@]} -gt 0 ]]; then
     done
     stop_all TERM 30 "${stale[@]}"
 fi
-rm -f "$RUN"/*.pid "$RUN"/*.port "$RUN"/cluster.env
+rm -f "$RUN"/*.pid "$RUN"/*.port "$RUN"/*.ports "$RUN"/cluster.env
 echo $$ >"$RUN/cluster.pid"
 
 for ((i = 0; i < GATEWAYS; i++)); do
@@ -654,7 +664,6 @@ while true; do
             fi
         elif [[ -n "${UP[$name]:-}" ]]; then
             unset "UP[$name]"
-            wait "$(tr -dc '0-9' <"$RUN/$name.pid")" 2>/dev/null || true   # reap it when it is our child
             case "$name" in
                 silo-*)
                     LOST_AT[$name]=$SECONDS

@@ -19,6 +19,7 @@ internal sealed class Scenario
         UserId = $"user-{suffix}";
         OutsiderId = $"outsider-{suffix}";
         ManagerId = $"manager-{suffix}";
+        ColleagueId = $"colleague-{suffix}";
     }
 
     public IGrainFactory Grains { get; }
@@ -42,6 +43,11 @@ internal sealed class Scenario
 
     public Actor Manager => new(ManagerId);
 
+    /// <summary>A second member of the scenario's team.</summary>
+    public string ColleagueId { get; }
+
+    public Actor Colleague => new(ColleagueId);
+
     public IInstrumentGrain Instrument => Grains.GetGrain<IInstrumentGrain>(InstrumentId);
 
     public static async Task<Scenario> CreateAsync(IGrainFactory grains, BookingRules? rules = null, string zone = "Asia/Shanghai")
@@ -53,7 +59,7 @@ internal sealed class Scenario
 
     private async Task SetUpAsync(BookingRules rules, string zone)
     {
-        foreach (var id in new[] { UserId, OutsiderId, ManagerId })
+        foreach (var id in new[] { UserId, OutsiderId, ManagerId, ColleagueId })
         {
             var user = await Grains.GetGrain<IUserGrain>(id).CreateAsync(Actor.System, new UserProfile
             {
@@ -78,5 +84,6 @@ internal sealed class Scenario
         var team = Grains.GetGrain<ITeamGrain>(TeamId);
         Assert.True((await team.CreateAsync(Actor.System, new TeamProfile { Id = TeamId, Name = "Team", Institution = "TNU", MemberState = "TJ" })).IsSuccess);
         Assert.True((await team.AddMemberAsync(Actor.System, UserId)).IsSuccess);
+        Assert.True((await team.AddMemberAsync(Actor.System, ColleagueId)).IsSuccess);
     }
 }

@@ -17,7 +17,7 @@ public static class InstrumentsApi
 
     public sealed record RulesRequest(
         int? SlotMinutes, int? MinMinutes, int? MaxMinutes, int? BufferMinutes, int? LeadMinutes, int? HorizonDays,
-        bool? RequiresApproval, bool? RequiresAuthorization, int? Capacity, int? NoShowMinutes)
+        bool? RequiresApproval, bool? RequiresAuthorization, int? Capacity, int? NoShowMinutes, bool? WaitlistAutoBook = null, int? OfferMinutes = null)
     {
         /// <summary>These rules over <paramref name="current"/>: fields left out keep their value.</summary>
         public BookingRules Over(BookingRules current) => current with
@@ -32,6 +32,8 @@ public static class InstrumentsApi
             RequiresAuthorization = RequiresAuthorization ?? current.RequiresAuthorization,
             Capacity = Capacity ?? current.Capacity,
             NoShowMinutes = NoShowMinutes ?? current.NoShowMinutes,
+            WaitlistAutoBook = WaitlistAutoBook ?? current.WaitlistAutoBook,
+            OfferMinutes = OfferMinutes ?? current.OfferMinutes,
         };
     }
 

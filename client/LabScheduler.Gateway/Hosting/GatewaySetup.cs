@@ -100,6 +100,7 @@ public static partial class GatewaySetup
         signedIn.MapAvailabilityApi();
         signedIn.MapBookingsApi();
         signedIn.MapSlotsApi();
+        signedIn.MapWaitlistApi();
         api.MapCalendarsApi(signedIn);
         return app;
     }

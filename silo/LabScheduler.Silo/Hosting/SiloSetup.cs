@@ -56,6 +56,7 @@ public static class SiloSetup
     {
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         services.AddSingleton<BookingStore>();
+        services.AddSingleton<LabScheduler.Persistence.Waitlist.WaitlistStore>();
         services.AddSingleton<MigrationRunner>();
         if (!services.Any(d => d.ServiceType == typeof(IClock)))
         {

@@ -1,5 +1,6 @@
 using LabScheduler.Contracts.Instruments;
 using LabScheduler.Persistence.Bookings;
+using LabScheduler.Persistence.Waitlist;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using Quartz;
@@ -8,12 +9,12 @@ namespace LabScheduler.Silo.Jobs;
 
 /// <summary>
 /// Every minute: asks each instrument with a started booking that still holds time to apply what
-/// time has made due (no-show, completion, pending expiry). Works from the bookings table, so a
+/// time has made due (no-show, completion, pending expiry, waitlist offers that lapsed). Works from the bookings table, so a
 /// transition due while every silo was down happens at the next run; idempotent, because the
 /// instrument grain applies a transition only to a booking still in the status it came from.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed partial class CalendarSweepJob(BookingStore store, IGrainFactory grains, IClock clock, ILogger<CalendarSweepJob> logger) : IJob
+public sealed partial class CalendarSweepJob(BookingStore store, WaitlistStore waitlist, IGrainFactory grains, IClock clock, ILogger<CalendarSweepJob> logger) : IJob
 {
     public static readonly JobKey Key = new("calendar-sweep", "labsched");
 
@@ -22,7 +23,10 @@ public sealed partial class CalendarSweepJob(BookingStore store, IGrainFactory g
     /// <summary>One sweep over every instrument with due work; returns how many bookings changed.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var instruments = await store.InstrumentsWithStartedBookingsAsync(clock.GetCurrentInstant(), cancellationToken);
+        var now = clock.GetCurrentInstant();
+        var instruments = (await store.InstrumentsWithStartedBookingsAsync(now, cancellationToken))
+            .Union(await waitlist.InstrumentsWithDueEntriesAsync(now, cancellationToken))
+            .ToList();
         var changed = await Task.WhenAll(instruments.Select(id => grains.GetGrain<IInstrumentGrain>(id).SweepAsync()));
         if (changed.Sum() > 0)
         {

@@ -12,6 +12,12 @@ public interface IBookingQueryGrain : IGrainWithIntegerKey
     /// <summary>One booking, if the actor may see it (booker, team member, lab manager, admin).</summary>
     Task<CommandResult<Booking>> FindAsync(Actor actor, Guid bookingId);
 
+    /// <summary>A waitlist entry, if the actor may see it (the waiter, the lab's managers, admin).</summary>
+    Task<CommandResult<LabScheduler.Contracts.Waitlist.WaitlistEntry>> FindWaitlistEntryAsync(Actor actor, Guid entryId);
+
+    /// <summary>The actor's own waitlist entries, newest first.</summary>
+    Task<IReadOnlyList<LabScheduler.Contracts.Waitlist.WaitlistEntry>> MyWaitlistAsync(Actor actor);
+
     /// <summary>The bookings of a series, if the actor may see them.</summary>
     Task<CommandResult<Series>> FindSeriesAsync(Actor actor, Guid seriesId);
 

@@ -59,6 +59,18 @@ public interface IInstrumentGrain : IGrainWithStringKey
     /// </summary>
     Task<int> SweepAsync();
 
+    /// <summary>Joins the waitlist of a taken interval (same rights as booking it); waitlist.time-free when it is free.</summary>
+    Task<CommandResult<LabScheduler.Contracts.Waitlist.WaitlistEntry>> JoinWaitlistAsync(Actor actor, LabScheduler.Contracts.Waitlist.WaitlistCommand command);
+
+    /// <summary>The waiter takes an offer before it expires: the held time becomes their booking.</summary>
+    Task<CommandResult<Booking>> AcceptOfferAsync(Actor actor, Guid entryId);
+
+    /// <summary>The waiter (or a manager, admin) leaves the line; a held offer passes to the next.</summary>
+    Task<CommandResult<LabScheduler.Contracts.Waitlist.WaitlistEntry>> WithdrawAsync(Actor actor, Guid entryId);
+
+    /// <summary>The entries still in line, oldest first.</summary>
+    Task<IReadOnlyList<LabScheduler.Contracts.Waitlist.WaitlistEntry>> GetWaitlistAsync();
+
     /// <summary>Cancels a pending or confirmed booking (booker, managers, admin) and frees its time at once.</summary>
     Task<CommandResult<Booking>> CancelAsync(Actor actor, Guid bookingId, string? reason);
 

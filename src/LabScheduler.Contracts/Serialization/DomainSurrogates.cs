@@ -28,6 +28,10 @@ public readonly struct BookingRulesSurrogate
     [Id(8)] public int Capacity { get; init; }
 
     [Id(9)] public int NoShowMinutes { get; init; }
+
+    [Id(10)] public bool WaitlistAutoBook { get; init; }
+
+    [Id(11)] public int OfferMinutes { get; init; }
 }
 
 [RegisterConverter]
@@ -45,6 +49,8 @@ public sealed class BookingRulesSurrogateConverter : IConverter<BookingRules, Bo
         RequiresAuthorization = s.RequiresAuthorization,
         Capacity = s.Capacity,
         NoShowMinutes = s.NoShowMinutes,
+        WaitlistAutoBook = s.WaitlistAutoBook,
+        OfferMinutes = s.OfferMinutes,
     };
 
     public BookingRulesSurrogate ConvertToSurrogate(in BookingRules value) => new()
@@ -59,6 +65,8 @@ public sealed class BookingRulesSurrogateConverter : IConverter<BookingRules, Bo
         RequiresAuthorization = value.RequiresAuthorization,
         Capacity = value.Capacity,
         NoShowMinutes = value.NoShowMinutes,
+        WaitlistAutoBook = value.WaitlistAutoBook,
+        OfferMinutes = value.OfferMinutes,
     };
 }
 

@@ -29,6 +29,12 @@ public sealed record BookingRules
     /// <summary>Minutes after the start by which a booking must be checked in, else it is a no-show.</summary>
     public int NoShowMinutes { get; init; } = 15;
 
+    /// <summary>When freed time goes to the first waiter: booked for them at once (true) or offered (false).</summary>
+    public bool WaitlistAutoBook { get; init; }
+
+    /// <summary>How long an offer to a waiter holds the time before it passes to the next.</summary>
+    public int OfferMinutes { get; init; } = 60;
+
     public static BookingRules Default { get; } = new();
 
     /// <summary>Field name and message for every rule out of range; empty when all are valid.</summary>
@@ -51,6 +57,7 @@ public sealed record BookingRules
         Check(HorizonDays is >= 1 and <= 3660, "rules.horizonDays", "must be 1 to 3660");
         Check(Capacity is >= 1 and <= 1000, "rules.capacity", "must be 1 to 1000");
         Check(NoShowMinutes is >= 0 and <= 1440, "rules.noShowMinutes", "must be 0 to 1440");
+        Check(OfferMinutes is >= 1 and <= 10080, "rules.offerMinutes", "must be 1 to 10080 (a week)");
         return errors;
     }
 }

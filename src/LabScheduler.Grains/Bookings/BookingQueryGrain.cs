@@ -2,7 +2,9 @@ using LabScheduler.Contracts.Bookings;
 using LabScheduler.Contracts.Common;
 using LabScheduler.Domain.Errors;
 using LabScheduler.Grains.Common;
+using LabScheduler.Contracts.Waitlist;
 using LabScheduler.Persistence.Bookings;
+using LabScheduler.Persistence.Waitlist;
 using NodaTime;
 using Orleans.Concurrency;
 
@@ -10,8 +12,28 @@ namespace LabScheduler.Grains.Bookings;
 
 /// <inheritdoc cref="IBookingQueryGrain"/>
 [StatelessWorker]
-public sealed class BookingQueryGrain(BookingStore store) : Grain, IBookingQueryGrain
+public sealed class BookingQueryGrain(BookingStore store, WaitlistStore waitlist) : Grain, IBookingQueryGrain
 {
+    async Task<CommandResult<WaitlistEntry>> IBookingQueryGrain.FindWaitlistEntryAsync(Actor actor, Guid entryId)
+    {
+        var entry = await waitlist.FindAsync(entryId);
+        if (entry is null)
+        {
+            return Checks.NotFound("waitlist entry", entryId.ToString());
+        }
+
+        if (entry.UserId == actor.UserId)
+        {
+            return CommandResult<WaitlistEntry>.Ok(entry);
+        }
+
+        var access = await Rights.OfAsync(GrainFactory, actor);
+        var lab = (await GrainFactory.GetGrain<Contracts.Instruments.IInstrumentGrain>(entry.InstrumentId).GetAsync())?.LabId;
+        return access.IsAdmin || (lab is not null && access.Manages(lab)) ? CommandResult<WaitlistEntry>.Ok(entry) : Checks.NotFound("waitlist entry", entryId.ToString());
+    }
+
+    Task<IReadOnlyList<WaitlistEntry>> IBookingQueryGrain.MyWaitlistAsync(Actor actor) => waitlist.ForUserAsync(actor.UserId);
+
     async Task<CommandResult<Booking>> IBookingQueryGrain.FindAsync(Actor actor, Guid bookingId)
     {
         var booking = await store.FindAsync(bookingId);

@@ -25,6 +25,7 @@ namespace LabScheduler.Grains.Instruments;
 public sealed partial class InstrumentGrain(
     [PersistentState("instrument", StorageNames.Default)] IPersistentState<InstrumentState> state,
     BookingStore store,
+    LabScheduler.Persistence.Waitlist.WaitlistStore waitlist,
     IClock clock,
     ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
 {
@@ -47,6 +48,7 @@ public sealed partial class InstrumentGrain(
         if (state.RecordExists)
         {
             await ReloadCalendarAsync(cancellationToken);
+            await LoadWaitlistAsync(cancellationToken);
         }
     }
 
@@ -141,7 +143,7 @@ public sealed partial class InstrumentGrain(
             return new Problem(ErrorCodes.Validation, "The end must be after the start.");
         }
 
-        var hit = _calendar.Overlapping(interval).Select(e => _holding[e.Id]).ToList();
+        var hit = _calendar.Overlapping(interval).Where(e => _holding.ContainsKey(e.Id)).Select(e => _holding[e.Id]).ToList();
         if (hit.Count > 0 && !cancelConflicting)
         {
             return new Problem(ErrorCodes.BlackoutConflict, $"The blackout would hit {hit.Count} booking(s); set cancelConflicting to cancel them.")
@@ -150,6 +152,13 @@ public sealed partial class InstrumentGrain(
             };
         }
 
+        // The blackout is in force before the bookings it hits are cancelled, so freed time is not offered inside it.
+        var blackout = new Blackout(Guid.CreateVersion7(), interval, reason);
+        var now = Now();
+        state.State.Blackouts.RemoveAll(b => b.Interval.End <= now);
+        state.State.Blackouts.Add(blackout);
+        await state.WriteStateAsync();
+        await ReportToCatalogAsync(state.State.Definition!);
         foreach (var booking in hit)
         {
             var cancelled = await TransitionAsync(booking.Id, BookingStatus.Cancelled, $"Blackout: {reason}");
@@ -159,12 +168,6 @@ public sealed partial class InstrumentGrain(
             }
         }
 
-        var blackout = new Blackout(Guid.CreateVersion7(), interval, reason);
-        var now = Now();
-        state.State.Blackouts.RemoveAll(b => b.Interval.End <= now);
-        state.State.Blackouts.Add(blackout);
-        await state.WriteStateAsync();
-        await ReportToCatalogAsync(state.State.Definition!);
         LogBlackout(logger, Id, interval.Start, interval.End, hit.Count);
         return CommandResult<Blackout>.Ok(blackout);
     }
@@ -395,7 +398,7 @@ public sealed partial class InstrumentGrain(
             }
         }
 
-        return changed;
+        return changed + await SweepWaitlistAsync(now);
     }
 
     /// <summary>What time has made due for a booking at <paramref name="now"/>, if anything.</summary>
@@ -411,7 +414,7 @@ public sealed partial class InstrumentGrain(
     Task<Booking?> IInstrumentGrain.GetBookingAsync(Guid bookingId) => FindBookingAsync(bookingId);
 
     Task<IReadOnlyList<Booking>> IInstrumentGrain.GetCalendarAsync(Interval window) =>
-        Task.FromResult<IReadOnlyList<Booking>>([.. _calendar.Overlapping(window).Select(e => _holding[e.Id])]);
+        Task.FromResult<IReadOnlyList<Booking>>([.. _calendar.Overlapping(window).Where(e => _holding.ContainsKey(e.Id)).Select(e => _holding[e.Id])]);
 
     Task<IReadOnlyList<Interval>> IInstrumentGrain.GetFreeAsync(Interval window)
     {
@@ -474,6 +477,7 @@ public sealed partial class InstrumentGrain(
                 else
                 {
                     Release(updated.Id);
+                    await OfferFreedTimeAsync();
                 }
 
                 return CommandResult<Booking>.Ok(updated);
@@ -504,14 +508,19 @@ public sealed partial class InstrumentGrain(
     private async Task ReloadCalendarAsync(CancellationToken cancellationToken)
     {
         var rows = await store.LoadHoldingTimeAsync(Id, Now() - LoadBack, cancellationToken);
-        foreach (var id in _holding.Keys.ToList())
+        foreach (var entry in _calendar.Entries.ToList())
         {
-            Release(id);
+            Release(entry.Id);
         }
 
         foreach (var row in rows)
         {
             Hold(row);
+        }
+
+        foreach (var offer in _waitlist.Where(w => w.Status == LabScheduler.Contracts.Waitlist.WaitlistStatus.Offered))
+        {
+            _calendar.Add(offer.Id, offer.Interval);
         }
     }
 

@@ -1,0 +1,53 @@
+using LabScheduler.Cli.CommandLine;
+using LabScheduler.Cli.Http;
+using LabScheduler.Cli.Output;
+
+namespace LabScheduler.Cli.Availability;
+
+/// <summary>free: an instrument's free intervals, in the lab's zone and in the requester's.</summary>
+internal static class FreeCommand
+{
+    public static CommandSpec Spec => new(
+        "free", "free <instrumentId> --from <date|instant> --to <date|instant> [--tz ZONE]",
+        "free time of an instrument, in lab time and your time",
+        ["instrumentId"], 1, ["--from", "--to"], [],
+        """
+        GET /api/v1/instruments/{id}/free?from=&to=&tz=
+        --from, --to  a date (2026-12-01, read in the lab's zone; --to is exclusive) or an instant
+                      with an offset (2026-12-01T09:00:00+08:00); the window is at most 92 days
+        --tz ZONE     your IANA zone for the second column (default: your profile's zone)
+        """,
+        RunAsync);
+
+    private static async Task<int> RunAsync(CliContext c, ParsedCommand command)
+    {
+        var instrument = command.Positional(0);
+        var from = TimeArgument.InstantOrDate("--from", command.Required("--from"));
+        var to = TimeArgument.InstantOrDate("--to", command.Required("--to"));
+        var response = await c.Api.GetAsync(Query.Path($"instruments/{Query.Segment(instrument)}/free", ("from", from), ("to", to), ("tz", c.Tz)));
+        if (!response.IsSuccess)
+        {
+            return c.Fail(response);
+        }
+
+        return c.Show(response, free =>
+        {
+            var items = free.TryGetProperty("items", out var list) ? list.EnumerateArray().ToList() : [];
+            if (items.Count == 0)
+            {
+                c.Out.WriteLine($"No free time on {instrument} from {from} to {to}.");
+                return;
+            }
+
+            var table = new Table(
+                $"LAB TIME ({JsonText.Field(items[0], "lab.timeZone")})",
+                $"YOUR TIME ({JsonText.Field(items[0], "requester.timeZone")})");
+            foreach (var item in items)
+            {
+                table.Add(TimeText.Span(item.GetProperty("lab")), TimeText.Span(item.GetProperty("requester")));
+            }
+
+            table.WriteTo(c.Out);
+        });
+    }
+}

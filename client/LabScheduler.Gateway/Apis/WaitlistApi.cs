@@ -1,0 +1,189 @@
+using LabScheduler.Contracts.Bookings;
+using LabScheduler.Contracts.Instruments;
+using LabScheduler.Contracts.Waitlist;
+using LabScheduler.Domain.Time;
+using LabScheduler.Gateway.Auth;
+using LabScheduler.Gateway.Http;
+using LabScheduler.Gateway.Idempotency;
+using LabScheduler.Gateway.Views;
+using NodaTime;
+
+namespace LabScheduler.Gateway.Apis;
+
+/// <summary>Waitlists: queue for a taken interval; take or leave an offer when it frees.</summary>
+public static class WaitlistApi
+{
+    public sealed record JoinRequest(string? TeamId, string? Start, string? End, string? LocalStart, string? LocalEnd);
+
+    public sealed record EntryResponse(
+        string Id, string InstrumentId, string TeamId, string UserId, string Status, string Start, string End,
+        ZonedSpan Lab, ZonedSpan Requester, string CreatedAt, string? OfferExpiresAt, string? BookingId)
+    {
+        public static EntryResponse Of(WaitlistEntry e, DateTimeZone lab, DateTimeZone requester)
+        {
+            var span = IntervalView.Of(e.Interval, lab, requester);
+            return new(
+                e.Id.ToString(), e.InstrumentId, e.TeamId, e.UserId, WaitlistEntry.ToWire(e.Status), span.Start, span.End, span.Lab, span.Requester,
+                Utc.Render(e.CreatedAt), e.OfferExpiresAt is { } x ? Utc.Render(x) : null, e.BookingId?.ToString());
+        }
+    }
+
+    public static RouteGroupBuilder MapWaitlistApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/instruments/{id}/waitlist", Join).WithMetadata(new IdempotentAttribute()).WithName("JoinWaitlist")
+            .WithSummary("Queues for a taken interval (same rights as booking it); 422 waitlist.time-free when it is free.");
+        api.MapGet("/instruments/{id}/waitlist", List).WithName("InstrumentWaitlist")
+            .WithSummary("The entries in line: all of them for the lab's managers and admins, one's own for others.");
+        api.MapGet("/me/waitlist", Mine).WithName("MyWaitlist").WithSummary("The caller's waitlist entries, newest first.");
+        api.MapPost("/waitlist/{entryId}/accept", Accept).WithName("AcceptOffer")
+            .WithSummary("Takes an open offer: the held time becomes the waiter's booking.");
+        api.MapPost("/waitlist/{entryId}/withdraw", Withdraw).WithName("WithdrawFromWaitlist")
+            .WithSummary("Leaves the line (the waiter, the lab's managers, admin); a held offer passes on.");
+        return api;
+    }
+
+    private static async Task<IResult> Join(string id, JoinRequest? request, string? tz, HttpContext http, IGrainFactory grains)
+    {
+        if (await InstrumentsApi.Find(id, grains) is not { } instrument)
+        {
+            return ApiProblem.NotFound($"No instrument '{id}'.");
+        }
+
+        var lab = LabTime.FindZone(instrument.TimeZone).Value;
+        var input = new Input();
+        var teamId = input.Id(request?.TeamId, "teamId");
+        Instant? start, end;
+        if (request?.LocalStart is not null || request?.LocalEnd is not null)
+        {
+            var ls = input.Local(request.LocalStart, "localStart");
+            var le = input.Local(request.LocalEnd, "localEnd");
+            if (!input.IsValid)
+            {
+                return ApiProblem.Validation(input.Errors);
+            }
+
+            var s = LabTime.ResolveStrictly(ls!.Value, lab);
+            var e = LabTime.ResolveStrictly(le!.Value, lab);
+            if (!s.IsSuccess || !e.IsSuccess)
+            {
+                return ApiProblem.From(s.Error ?? e.Error!);
+            }
+
+            (start, end) = (s.Value, e.Value);
+        }
+        else
+        {
+            start = input.Instant(request?.Start, "start");
+            end = input.Instant(request?.End, "end");
+        }
+
+        if (start is { } a && end is { } b && b <= a)
+        {
+            input.Fail("end", "must be after start");
+        }
+
+        if (!input.IsValid)
+        {
+            return ApiProblem.Validation(input.Errors);
+        }
+
+        var (requester, problem) = await Requester.ZoneAsync(http, grains, tz);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var joined = await grains.GetGrain<IInstrumentGrain>(id)
+            .JoinWaitlistAsync(http.User.Actor(), new WaitlistCommand { TeamId = teamId, Interval = new Interval(start!.Value, end!.Value) });
+        return CommandResults.Created(joined, e => EntryResponse.Of(e, lab, requester!), e => $"/api/v1/waitlist/{e.Id}");
+    }
+
+    private static async Task<IResult> List(string id, string? tz, HttpContext http, IGrainFactory grains)
+    {
+        if (await InstrumentsApi.Find(id, grains) is not { } instrument)
+        {
+            return ApiProblem.NotFound($"No instrument '{id}'.");
+        }
+
+        var (requester, problem) = await Requester.ZoneAsync(http, grains, tz);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var actor = http.User.Actor();
+        var access = await grains.GetGrain<LabScheduler.Contracts.Users.IUserGrain>(actor.UserId).GetAccessAsync();
+        var lab = LabTime.FindZone(instrument.TimeZone).Value;
+        var entries = await grains.GetGrain<IInstrumentGrain>(id).GetWaitlistAsync();
+        return TypedResults.Ok(new Page<EntryResponse>(
+            [.. entries.Where(e => access.Manages(instrument.LabId) || e.UserId == actor.UserId).Select(e => EntryResponse.Of(e, lab, requester!))], null));
+    }
+
+    private static async Task<IResult> Mine(string? tz, HttpContext http, IGrainFactory grains)
+    {
+        var (requester, problem) = await Requester.ZoneAsync(http, grains, tz);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var entries = await grains.GetGrain<IBookingQueryGrain>(0).MyWaitlistAsync(http.User.Actor());
+        var items = new List<EntryResponse>();
+        foreach (var entry in entries)
+        {
+            var instrument = await grains.GetGrain<IInstrumentGrain>(entry.InstrumentId).GetAsync();
+            items.Add(EntryResponse.Of(entry, instrument is not null && Input.TryZone(instrument.TimeZone, out var z) ? z : DateTimeZone.Utc, requester!));
+        }
+
+        return TypedResults.Ok(new Page<EntryResponse>(items, null));
+    }
+
+    private static async Task<IResult> Accept(string entryId, string? tz, HttpContext http, IGrainFactory grains)
+    {
+        var (entry, lab, requester, problem) = await Find(entryId, tz, http, grains);
+        if (entry is null)
+        {
+            return problem!;
+        }
+
+        var booked = await grains.GetGrain<IInstrumentGrain>(entry.InstrumentId).AcceptOfferAsync(http.User.Actor(), entry.Id);
+        return CommandResults.Created(booked, b => BookingResponse.Of(b, lab!, requester!), b => $"/api/v1/bookings/{b.Id}");
+    }
+
+    private static async Task<IResult> Withdraw(string entryId, string? tz, HttpContext http, IGrainFactory grains)
+    {
+        var (entry, lab, requester, problem) = await Find(entryId, tz, http, grains);
+        if (entry is null)
+        {
+            return problem!;
+        }
+
+        var withdrawn = await grains.GetGrain<IInstrumentGrain>(entry.InstrumentId).WithdrawAsync(http.User.Actor(), entry.Id);
+        return CommandResults.Ok(withdrawn, e => EntryResponse.Of(e, lab!, requester!));
+    }
+
+    private static async Task<(WaitlistEntry? Entry, DateTimeZone? Lab, DateTimeZone? Requester, IResult? Problem)> Find(
+        string entryId, string? tz, HttpContext http, IGrainFactory grains)
+    {
+        if (!Guid.TryParse(entryId, out var id))
+        {
+            return (null, null, null, ApiProblem.NotFound($"No waitlist entry '{entryId}'."));
+        }
+
+        var (requester, problem) = await Requester.ZoneAsync(http, grains, tz);
+        if (problem is not null)
+        {
+            return (null, null, null, problem);
+        }
+
+        var found = await grains.GetGrain<IBookingQueryGrain>(0).FindWaitlistEntryAsync(http.User.Actor(), id);
+        if (!found.IsSuccess)
+        {
+            return (null, null, null, ApiProblem.From(found.Problem!));
+        }
+
+        var instrument = await grains.GetGrain<IInstrumentGrain>(found.Value!.InstrumentId).GetAsync();
+        var lab = instrument is not null && Input.TryZone(instrument.TimeZone, out var zone) ? zone : DateTimeZone.Utc;
+        return (found.Value, lab, requester, null);
+    }
+}

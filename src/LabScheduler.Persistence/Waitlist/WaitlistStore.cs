@@ -1,0 +1,118 @@
+using LabScheduler.Contracts.Waitlist;
+using LabScheduler.Persistence.Notifications;
+using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LabScheduler.Persistence.Waitlist;
+
+/// <summary>The waitlist table; the instrument grain is its only writer for its instrument.</summary>
+public sealed class WaitlistStore(NpgsqlDataSource dataSource)
+{
+    private const string Columns = "id, instrument_id, team_id, user_id, lower(during), upper(during), status, created_at, updated_at, offer_expires_at, booking_id, version";
+
+    public async Task InsertAsync(WaitlistEntry entry, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO waitlist (id, instrument_id, team_id, user_id, during, status, created_at, updated_at, version)
+            VALUES (@id, @instrument, @team, @user, tstzrange(@start, @end, '[)'), @status, @created, @created, 1)
+            """);
+        command.Parameters.AddWithValue("id", entry.Id);
+        command.Parameters.AddWithValue("instrument", entry.InstrumentId);
+        command.Parameters.AddWithValue("team", entry.TeamId);
+        command.Parameters.AddWithValue("user", entry.UserId);
+        command.Parameters.AddWithValue("start", NpgsqlDbType.TimestampTz, entry.Interval.Start.ToDateTimeUtc());
+        command.Parameters.AddWithValue("end", NpgsqlDbType.TimestampTz, entry.Interval.End.ToDateTimeUtc());
+        command.Parameters.AddWithValue("status", WaitlistEntry.ToWire(entry.Status));
+        command.Parameters.AddWithValue("created", NpgsqlDbType.TimestampTz, entry.CreatedAt.ToDateTimeUtc());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Moves an entry on if it is still at <paramref name="expectedVersion"/>, writing its notice with it; false when stale.</summary>
+    public async Task<bool> UpdateAsync(WaitlistEntry updated, int expectedVersion, Notice? notice, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            WITH written AS (
+                UPDATE waitlist SET status = @status, updated_at = @updated, offer_expires_at = @expires, booking_id = @booking, version = version + 1
+                WHERE id = @id AND version = @version
+                RETURNING id),
+            notices AS (
+                INSERT INTO notifications (id, user_id, kind, booking_id, payload, created_at, due_at)
+                SELECT @noticeId, @noticeUser, @noticeKind, @booking, @noticePayload::jsonb, @updated, @updated
+                WHERE @withNotice AND EXISTS (SELECT 1 FROM written))
+            SELECT count(*) FROM written
+            """);
+        var p = command.Parameters;
+        p.AddWithValue("id", updated.Id);
+        p.AddWithValue("version", expectedVersion);
+        p.AddWithValue("status", WaitlistEntry.ToWire(updated.Status));
+        p.AddWithValue("updated", NpgsqlDbType.TimestampTz, updated.UpdatedAt.ToDateTimeUtc());
+        p.AddWithValue("expires", NpgsqlDbType.TimestampTz, updated.OfferExpiresAt is { } e ? e.ToDateTimeUtc() : DBNull.Value);
+        p.AddWithValue("booking", NpgsqlDbType.Uuid, (object?)updated.BookingId ?? DBNull.Value);
+        p.AddWithValue("withNotice", notice is not null);
+        p.AddWithValue("noticeId", notice?.Id ?? Guid.Empty);
+        p.AddWithValue("noticeUser", notice?.UserId ?? "");
+        p.AddWithValue("noticeKind", notice?.Kind ?? "");
+        p.AddWithValue("noticePayload", notice?.PayloadJson ?? "{}");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
+    }
+
+    /// <summary>The instrument's entries still in line (waiting or offered), oldest first.</summary>
+    public Task<IReadOnlyList<WaitlistEntry>> LoadOpenAsync(string instrumentId, CancellationToken cancellationToken = default) =>
+        Query($"SELECT {Columns} FROM waitlist WHERE instrument_id = @v AND status IN ('waiting', 'offered') ORDER BY created_at, id", instrumentId, cancellationToken);
+
+    public async Task<WaitlistEntry?> FindAsync(Guid id, CancellationToken cancellationToken = default) =>
+        (await Query($"SELECT {Columns} FROM waitlist WHERE id = @v", id, cancellationToken)).FirstOrDefault();
+
+    /// <summary>A user's entries, newest first.</summary>
+    public Task<IReadOnlyList<WaitlistEntry>> ForUserAsync(string userId, CancellationToken cancellationToken = default) =>
+        Query($"SELECT {Columns} FROM waitlist WHERE user_id = @v ORDER BY created_at DESC LIMIT 1000", userId, cancellationToken);
+
+    /// <summary>Instruments whose waitlist has an offer past its expiry or a waiter whose interval has begun.</summary>
+    public async Task<IReadOnlyList<string>> InstrumentsWithDueEntriesAsync(Instant now, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT DISTINCT instrument_id FROM waitlist
+            WHERE (status = 'offered' AND offer_expires_at <= @now) OR (status = 'waiting' AND lower(during) <= @now)
+            """);
+        command.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, now.ToDateTimeUtc());
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    private async Task<IReadOnlyList<WaitlistEntry>> Query(string sql, object value, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("v", value);
+        var entries = new List<WaitlistEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new WaitlistEntry
+            {
+                Id = reader.GetGuid(0),
+                InstrumentId = reader.GetString(1),
+                TeamId = reader.GetString(2),
+                UserId = reader.GetString(3),
+                Interval = new Interval(ToInstant(reader, 4), ToInstant(reader, 5)),
+                Status = WaitlistEntry.FromWire(reader.GetString(6)) ?? throw new InvalidDataException($"Unknown waitlist status '{reader.GetString(6)}'."),
+                CreatedAt = ToInstant(reader, 7),
+                UpdatedAt = ToInstant(reader, 8),
+                OfferExpiresAt = reader.IsDBNull(9) ? null : ToInstant(reader, 9),
+                BookingId = reader.IsDBNull(10) ? null : reader.GetGuid(10),
+                Version = reader.GetInt32(11),
+            });
+        }
+
+        return entries;
+    }
+
+    private static Instant ToInstant(NpgsqlDataReader reader, int ordinal) =>
+        Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
+}

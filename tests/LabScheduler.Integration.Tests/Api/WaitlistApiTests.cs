@@ -1,0 +1,40 @@
+using System.Net;
+
+namespace LabScheduler.Integration.Tests.Api;
+
+[Collection(ApiCollection.Name)]
+public sealed class WaitlistApiTests(ApiFixture api)
+{
+    [Fact]
+    public async Task Waitlist_JoinOfferAccept_ThroughHttp()
+    {
+        var instrument = await BookingApiTests.NewInstrument(api);
+        using var alice = await api.As("alice");
+        using var dana = await api.As("dana");
+        var slot = new { localStart = "2026-12-10T09:00", localEnd = "2026-12-10T10:00" };
+        var booking = (await (await alice.Post("/api/v1/bookings", new { instrumentId = instrument, teamId = "kaznu-nano", slot.localStart, slot.localEnd }))
+            .Expect(HttpStatusCode.Created)).Str("id");
+
+        var entry = await (await dana.Post($"/api/v1/instruments/{instrument}/waitlist", new { teamId = "kaznu-nano", slot.localStart, slot.localEnd }))
+            .Expect(HttpStatusCode.Created);
+        Assert.Equal("waiting", entry.Str("status"));
+        await (await dana.Post($"/api/v1/instruments/{instrument}/waitlist", new { teamId = "kaznu-nano", localStart = "2026-12-11T09:00", localEnd = "2026-12-11T10:00" }))
+            .Expect(HttpStatusCode.UnprocessableEntity, "waitlist.time-free");
+
+        await (await alice.Post($"/api/v1/bookings/{booking}/cancel", new { reason = "conference" })).Expect(HttpStatusCode.OK);
+        var mine = await (await dana.GetAsync("/api/v1/me/waitlist")).Expect(HttpStatusCode.OK);
+        var offered = mine.GetProperty("items").EnumerateArray().Single(e => e.Str("id") == entry.Str("id"));
+        Assert.Equal("offered", offered.Str("status"));
+        Assert.NotNull(offered.GetProperty("offerExpiresAt").GetString());
+
+        await (await alice.PostAsync($"/api/v1/waitlist/{entry.Str("id")}/accept", null)).Expect(HttpStatusCode.NotFound, "not-found");
+        using var wei = await api.As("wei");
+        await (await wei.PostAsync($"/api/v1/waitlist/{entry.Str("id")}/accept", null)).Expect(HttpStatusCode.Forbidden, "auth.forbidden");
+        var accepted = await (await dana.PostAsync($"/api/v1/waitlist/{entry.Str("id")}/accept", null)).Expect(HttpStatusCode.Created);
+        Assert.Equal("dana", accepted.Str("userId"));
+        Assert.Equal("2026-12-10T09:00:00+08:00", accepted.GetProperty("lab").Str("start"));
+
+        using var priya = await api.As("priya");
+        await (await priya.PostAsync($"/api/v1/waitlist/{entry.Str("id")}/withdraw", null)).Expect(HttpStatusCode.NotFound, "not-found");
+    }
+}
