@@ -12,7 +12,7 @@ internal static class AuthCommands
 {
     public static IEnumerable<CommandSpec> Specs =>
     [
-        new("login", "login <userId> | login --token <jwt>", "sign in: a demo token for <userId>, or an access token you have",
+        new("login", "login (<userId> | --token <jwt>)", "sign in: a demo token for <userId>, or an access token you have",
             ["userId"], 0, ["--token"], [],
             """
             login <userId>       demo mode only: POST /api/v1/auth/dev-token for an existing user

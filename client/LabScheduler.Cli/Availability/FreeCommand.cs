@@ -1,3 +1,4 @@
+using System.Text.Json;
 using LabScheduler.Cli.CommandLine;
 using LabScheduler.Cli.Http;
 using LabScheduler.Cli.Output;
@@ -32,7 +33,7 @@ internal static class FreeCommand
 
         return c.Show(response, free =>
         {
-            var items = free.TryGetProperty("items", out var list) ? list.EnumerateArray().ToList() : [];
+            var items = JsonText.Member(free, "items") is { ValueKind: JsonValueKind.Array } list ? list.EnumerateArray().ToList() : [];
             if (items.Count == 0)
             {
                 c.Out.WriteLine($"No free time on {instrument} from {from} to {to}.");
@@ -44,7 +45,7 @@ internal static class FreeCommand
                 $"YOUR TIME ({JsonText.Field(items[0], "requester.timeZone")})");
             foreach (var item in items)
             {
-                table.Add(TimeText.Span(item.GetProperty("lab")), TimeText.Span(item.GetProperty("requester")));
+                table.Add(TimeText.Span(JsonText.Member(item, "lab")), TimeText.Span(JsonText.Member(item, "requester")));
             }
 
             table.WriteTo(c.Out);

@@ -13,6 +13,10 @@ internal static class JsonText
         _ => value.GetRawText(),
     };
 
+    /// <summary>The member <paramref name="name"/> of an object, or an undefined element when there is none.</summary>
+    public static JsonElement Member(JsonElement value, string name) =>
+        value.ValueKind == JsonValueKind.Object && value.TryGetProperty(name, out var member) ? member : default;
+
     /// <summary>The text of <paramref name="path"/> (dot-separated, e.g. <c>lab.timeZone</c>), or empty.</summary>
     public static string Field(JsonElement value, string path)
     {

@@ -13,7 +13,9 @@ public static class SlotFinder
     /// lead time, no later than the horizon, and lies inside one free interval. None when the length
     /// breaks the instrument's minimum or maximum.
     /// </summary>
-    public static IReadOnlyList<Interval> Earliest(IReadOnlyList<Interval> free, Duration length, Instant now, BookingRules rules, DateTimeZone zone, int limit)
+    /// <param name="notAfter">When given, no slot starts after it (a caller that already holds enough earlier slots).</param>
+    public static IReadOnlyList<Interval> Earliest(
+        IReadOnlyList<Interval> free, Duration length, Instant now, BookingRules rules, DateTimeZone zone, int limit, Instant? notAfter = null)
     {
         var minutes = length.TotalMinutes;
         if (minutes < rules.MinMinutes || minutes > rules.MaxMinutes || limit <= 0)
@@ -23,6 +25,11 @@ public static class SlotFinder
 
         var earliest = now + Duration.FromMinutes(rules.LeadMinutes);
         var latest = now + Duration.FromDays(rules.HorizonDays);
+        if (notAfter is { } bound && bound < latest)
+        {
+            latest = bound;
+        }
+
         var slots = new List<Interval>();
         foreach (var interval in free)
         {

@@ -40,9 +40,21 @@ public sealed class SlotSearchGrain(BookingStore store, IClock clock) : Grain, I
             [.. entries.Select(e => e.Id)], new Interval(query.Window.Start - BufferReach, query.Window.End + BufferReach));
         var now = clock.GetCurrentInstant();
         var window = new Interval(IntervalMath.Max(query.Window.Start, now), IntervalMath.Max(query.Window.End, now));
-        var slots = new List<Slot>();
-        foreach (var entry in entries)
+        // Keep only the best `limit` slots so far: once that many are known, later instruments only need
+        // to look up to the last of them, which keeps the search near-linear in the number of instruments.
+        var best = new List<Slot>(query.Limit + 1);
+        var order = Comparer<Slot>.Create((a, b) => a.Interval.Start != b.Interval.Start
+            ? a.Interval.Start.CompareTo(b.Interval.Start)
+            : string.CompareOrdinal(a.InstrumentId, b.InstrumentId));
+        foreach (var entry in entries.OrderBy(e => e.Id, StringComparer.Ordinal))
         {
+            Instant? cutoff = best.Count >= query.Limit ? best[^1].Interval.Start : null;
+            var searchWindow = cutoff is { } c && c + query.Length < window.End ? new Interval(window.Start, c + query.Length) : window;
+            if (searchWindow.End <= searchWindow.Start)
+            {
+                continue;
+            }
+
             var zone = LabTime.FindZone(entry.TimeZone).Value;
             var calendar = new BookingCalendar();
             foreach (var interval in booked.GetValueOrDefault(entry.Id) ?? [])
@@ -50,11 +62,19 @@ public sealed class SlotSearchGrain(BookingStore store, IClock clock) : Grain, I
                 calendar.Add(Guid.NewGuid(), interval);
             }
 
-            var free = FreeTime.Compute(window, new InstrumentSchedule(zone, entry.Rules, entry.OpeningHours, entry.Blackouts, IsActive: true), calendar);
-            slots.AddRange(SlotFinder.Earliest(free, query.Length, now, entry.Rules, zone, query.Limit)
-                .Select(s => new Slot(entry.Id, entry.LabId, entry.TimeZone, s)));
+            var free = FreeTime.Compute(searchWindow, new InstrumentSchedule(zone, entry.Rules, entry.OpeningHours, entry.Blackouts, IsActive: true), calendar);
+            foreach (var slot in SlotFinder.Earliest(free, query.Length, now, entry.Rules, zone, query.Limit, cutoff))
+            {
+                var candidate = new Slot(entry.Id, entry.LabId, entry.TimeZone, slot);
+                var at = best.BinarySearch(candidate, order);
+                best.Insert(at < 0 ? ~at : at, candidate);
+                if (best.Count > query.Limit)
+                {
+                    best.RemoveAt(best.Count - 1);
+                }
+            }
         }
 
-        return [.. slots.OrderBy(s => s.Interval.Start).ThenBy(s => s.InstrumentId, StringComparer.Ordinal).Take(query.Limit)];
+        return best;
     }
 }
