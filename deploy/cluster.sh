@@ -5,7 +5,7 @@
 # machine: one PostgreSQL, N Orleans silos, M HTTP gateways. It stays in the
 # foreground; Ctrl-C (or SIGTERM) stops everything it started.
 #
-#   deploy/cluster.sh [run] [--silos N] [--gateways M] [--data DIR] [--port BASE] [--cluster-id ID]
+#   deploy/cluster.sh [run] [--silos N] [--gateways M] [--data DIR] [--port BASE]
 #       N silos (default 3), M gateways (default 2) on http://127.0.0.1:BASE,
 #       BASE+1, ... (default 5080), everything under DIR (default
 #       <repo>/.data/cluster): the private PostgreSQL, one log per process
@@ -52,6 +52,8 @@ SILOS=3
 GATEWAYS=2
 DATA=$ROOT/.data/cluster
 BASE=5080
+# Orleans' defaults. One database holds one cluster: two clusters with the same
+# ServiceId on one database would both activate the same grains.
 CLUSTER_ID=labsched
 
 if [[ $# -gt 0 && "$1" != -* ]]; then
@@ -75,12 +77,10 @@ while [[ $# -gt 0 ]]; do
         --gateways) GATEWAYS=${2:?--gateways needs a number}; shift 2 ;;
         --data) DATA=${2:?--data needs a folder}; shift 2 ;;
         --port) BASE=${2:?--port needs a number}; shift 2 ;;
-        --cluster-id) CLUSTER_ID=${2:?--cluster-id needs a value}; shift 2 ;;
         --silos=*) SILOS=${1#*=}; shift ;;
         --gateways=*) GATEWAYS=${1#*=}; shift ;;
         --data=*) DATA=${1#*=}; shift ;;
         --port=*) BASE=${1#*=}; shift ;;
-        --cluster-id=*) CLUSTER_ID=${1#*=}; shift ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; die "unknown argument '$1'" ;;
     esac
@@ -89,7 +89,6 @@ done
 [[ "$GATEWAYS" =~ ^[1-9][0-9]?$ ]] || die "--gateways must be 1..99, not '$GATEWAYS'"
 { [[ "$BASE" =~ ^[1-9][0-9]{0,4}$ ]] && ((BASE + GATEWAYS - 1 <= 65535)); } ||
     die "--port must be a TCP port (with room for $GATEWAYS gateways), not '$BASE'"
-[[ "$CLUSTER_ID" =~ ^[A-Za-z0-9._-]{1,100}$ ]] || die "--cluster-id: letters, digits, . _ - only"
 
 mkdir -p "$DATA"
 DATA=$(cd "$DATA" && pwd -P)   # absolute: children run in their bin folders
@@ -474,7 +473,6 @@ if [[ ${#stale[@]} -gt 0 ]]; then
     stop_all TERM 30 "${stale[@]}"
 fi
 rm -f "$RUN"/*.pid "$RUN"/*.port "$RUN"/*.ports "$RUN"/cluster.env
-echo $$ >"$RUN/cluster.pid"
 
 for ((i = 0; i < GATEWAYS; i++)); do
     port_in_use $((BASE + i)) &&
@@ -494,6 +492,7 @@ fi
 [[ -f "$GATEWAY_DLL" ]] || die "gateway not built: $GATEWAY_DLL is missing"
 
 # --- run: cleanup (installed before anything is started) --------------------------------------
+echo $$ >"$RUN/cluster.pid"
 STARTED_PG=0
 SLEEP_PID=
 CLEANED=0
@@ -514,7 +513,7 @@ cleanup() {
         say "stopping the private PostgreSQL"
         pg_stop_private "$DATA" || true
     fi
-    rm -f "$RUN"/*.pid "$RUN/cluster.env"
+    rm -f "$RUN"/*.pid "$RUN/cluster.env"   # cluster.pid included
     say "stopped everything in $((SECONDS - t0)) s"
     exit "$rc"
 }

@@ -65,10 +65,16 @@ public static class Cli
             return Help(parsed.Positionals.Count == 0 ? null : Find(parsed.Positional(0)), parsed.Positionals.FirstOrDefault(), stdout, stderr);
         }
 
-        if (parsed.Has(GlobalOptions.Help) || parsed.Spec is null)
+        if (parsed.Has(GlobalOptions.Help))
         {
-            var exit = Help(parsed.Spec, null, parsed.Has(GlobalOptions.Help) ? stdout : stderr, stderr);
-            return parsed.Has(GlobalOptions.Help) ? exit : ExitCodes.Usage;
+            return Help(parsed.Spec, null, stdout, stderr);
+        }
+
+        if (parsed.Spec is null)
+        {
+            stderr.WriteLine("error: no command given");
+            Help(null, null, stderr, stderr);
+            return ExitCodes.Usage;
         }
 
         var spec = parsed.Spec;

@@ -24,7 +24,7 @@ internal static class CsvRows
                 throw new UsageException($"line {records[0].Line}: the column '{header[i]}' appears twice");
             }
 
-            columns[i] = kind.Columns.FirstOrDefault(c => c.Name.Equals(header[i], StringComparison.OrdinalIgnoreCase));
+            columns[i] = kind.Column(header[i]);
             if (columns[i] is null)
             {
                 warnings.WriteLine($"warning: column '{header[i]}' is not used for --kind {kind.Name} (columns: {string.Join(", ", kind.Columns.Select(c => c.Name))})");
@@ -93,6 +93,9 @@ internal static class CsvRows
             "FALSE" or "NO" or "N" or "0" => JsonValue.Create(false),
             _ => null,
         },
+        ColumnType.Auto => bool.TryParse(value, out var flag)
+            ? JsonValue.Create(flag)
+            : Convert(value, ColumnType.Integer) ?? Convert(value, ColumnType.Decimal) ?? JsonValue.Create(value),
         _ => null,
     };
 

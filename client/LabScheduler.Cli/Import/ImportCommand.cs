@@ -28,7 +28,9 @@ internal static class ImportCommand
           instruments  labId, id, name, category, currency, rateInternal, ratePartner,
                        rateExternal, and optional rules: slotMinutes, minMinutes, maxMinutes,
                        bufferMinutes, leadMinutes, horizonDays, requiresApproval,
-                       requiresAuthorization, capacity, noShowMinutes
+                       requiresAuthorization, capacity, noShowMinutes, waitlistAutoBook,
+                       offerMinutes, chargeActual, chargeNoShow, minimumChargeMinutes;
+                       any other rule as a column rules.NAME
         A row that fails is reported with its line and the API's code, and the rest continue;
         the exit code is then that of the first failed row. Re-running a file is safe: rows
         already created are replayed or reported as "exists".
@@ -151,9 +153,12 @@ internal static class ImportCommand
         }
 
         table.WriteTo(c.Out);
-        var counts = results.GroupBy(r => r.Outcome).Select(g => $"{g.Count()} {g.Key}");
+        var counts = new[] { RowResult.Created, RowResult.Replayed, RowResult.Exists, RowResult.Failed }
+            .Select(outcome => (Outcome: outcome, Count: results.Count(r => r.Outcome == outcome)))
+            .Where(o => o.Count > 0)
+            .Select(o => $"{o.Count} {o.Outcome}");
         var skipped = rowCount - results.Count;
-        c.Out.WriteLine($"{kind.Name}: {rowCount} rows: {string.Join(", ", counts)}{(skipped > 0 ? $", {skipped} not attempted" : "")}.");
+        c.Out.WriteLine($"{kind.Name}: {rowCount} {(rowCount == 1 ? "row" : "rows")}: {string.Join(", ", counts)}{(skipped > 0 ? $", {skipped} not attempted" : "")}.");
     }
 
     private static void WriteJson(CliContext c, IReadOnlyList<RowResult> results)

@@ -36,8 +36,12 @@ internal sealed record ImportKind(string Name, IReadOnlyList<ImportColumn> Colum
         Rule("slotMinutes", ColumnType.Integer), Rule("minMinutes", ColumnType.Integer), Rule("maxMinutes", ColumnType.Integer),
         Rule("bufferMinutes", ColumnType.Integer), Rule("leadMinutes", ColumnType.Integer), Rule("horizonDays", ColumnType.Integer),
         Rule("requiresApproval", ColumnType.Boolean), Rule("requiresAuthorization", ColumnType.Boolean), Rule("capacity", ColumnType.Integer),
-        Rule("noShowMinutes", ColumnType.Integer),
+        Rule("noShowMinutes", ColumnType.Integer), Rule("waitlistAutoBook", ColumnType.Boolean), Rule("offerMinutes", ColumnType.Integer),
+        Rule("chargeActual", ColumnType.Boolean), Rule("chargeNoShow", ColumnType.Boolean), Rule("minimumChargeMinutes", ColumnType.Integer),
     ]);
+
+    /// <summary>A column <c>rules.NAME</c> sets any rule by name, including ones newer than this list.</summary>
+    public const string RulePrefix = "rules.";
 
     public static IReadOnlyList<ImportKind> All { get; } = [Users, Labs, Teams, Instruments];
 
@@ -51,5 +55,18 @@ internal sealed record ImportKind(string Name, IReadOnlyList<ImportColumn> Colum
 
     public string PathFor(string? labId) => NeedsLab ? $"labs/{Query.Segment(labId ?? "")}/instruments" : Name;
 
-    private static ImportColumn Rule(string name, ColumnType type) => new(name, type, "rules." + name);
+    /// <summary>The column named <paramref name="header"/>, or null when this kind does not use it.</summary>
+    public ImportColumn? Column(string header)
+    {
+        var known = Columns.FirstOrDefault(c => c.Name.Equals(header, StringComparison.OrdinalIgnoreCase));
+        if (known is not null || !NeedsLab || !header.StartsWith(RulePrefix, StringComparison.Ordinal) || header.Length == RulePrefix.Length)
+        {
+            return known;
+        }
+
+        var name = header[RulePrefix.Length..];
+        return Columns.FirstOrDefault(c => c.Target == header) ?? new ImportColumn(name, ColumnType.Auto, header);
+    }
+
+    private static ImportColumn Rule(string name, ColumnType type) => new(name, type, RulePrefix + name);
 }

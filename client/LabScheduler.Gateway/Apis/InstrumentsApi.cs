@@ -17,7 +17,8 @@ public static class InstrumentsApi
 
     public sealed record RulesRequest(
         int? SlotMinutes, int? MinMinutes, int? MaxMinutes, int? BufferMinutes, int? LeadMinutes, int? HorizonDays,
-        bool? RequiresApproval, bool? RequiresAuthorization, int? Capacity, int? NoShowMinutes, bool? WaitlistAutoBook = null, int? OfferMinutes = null)
+        bool? RequiresApproval, bool? RequiresAuthorization, int? Capacity, int? NoShowMinutes, bool? WaitlistAutoBook = null, int? OfferMinutes = null,
+        bool? ChargeActual = null, bool? ChargeNoShow = null, int? MinimumChargeMinutes = null)
     {
         /// <summary>These rules over <paramref name="current"/>: fields left out keep their value.</summary>
         public BookingRules Over(BookingRules current) => current with
@@ -34,6 +35,9 @@ public static class InstrumentsApi
             NoShowMinutes = NoShowMinutes ?? current.NoShowMinutes,
             WaitlistAutoBook = WaitlistAutoBook ?? current.WaitlistAutoBook,
             OfferMinutes = OfferMinutes ?? current.OfferMinutes,
+            ChargeActual = ChargeActual ?? current.ChargeActual,
+            ChargeNoShow = ChargeNoShow ?? current.ChargeNoShow,
+            MinimumChargeMinutes = MinimumChargeMinutes ?? current.MinimumChargeMinutes,
         };
     }
 

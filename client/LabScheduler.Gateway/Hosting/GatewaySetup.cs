@@ -101,6 +101,7 @@ public static partial class GatewaySetup
         signedIn.MapBookingsApi();
         signedIn.MapSlotsApi();
         signedIn.MapWaitlistApi();
+        signedIn.MapAccountingApi();
         api.MapCalendarsApi(signedIn);
         return app;
     }

@@ -57,6 +57,7 @@ public static class SiloSetup
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         services.AddSingleton<BookingStore>();
         services.AddSingleton<LabScheduler.Persistence.Waitlist.WaitlistStore>();
+        services.AddSingleton<LabScheduler.Persistence.Accounting.LedgerStore>();
         services.AddSingleton<MigrationRunner>();
         if (!services.Any(d => d.ServiceType == typeof(IClock)))
         {

@@ -99,6 +99,9 @@ public sealed record LabPlacement
     [Id(1)] public required string TimeZone { get; init; }
 
     [Id(2)] public required string MemberState { get; init; }
+
+    /// <summary>Countries whose teams pay the partner tariff.</summary>
+    [Id(3)] public IReadOnlyList<string> PartnerStates { get; init; } = [];
 }
 
 /// <summary>A partial update of an instrument: null leaves a field as it is.</summary>

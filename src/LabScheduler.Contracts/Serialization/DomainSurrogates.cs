@@ -32,6 +32,12 @@ public readonly struct BookingRulesSurrogate
     [Id(10)] public bool WaitlistAutoBook { get; init; }
 
     [Id(11)] public int OfferMinutes { get; init; }
+
+    [Id(12)] public bool ChargeActual { get; init; }
+
+    [Id(13)] public bool ChargeNoShow { get; init; }
+
+    [Id(14)] public int MinimumChargeMinutes { get; init; }
 }
 
 [RegisterConverter]
@@ -51,6 +57,9 @@ public sealed class BookingRulesSurrogateConverter : IConverter<BookingRules, Bo
         NoShowMinutes = s.NoShowMinutes,
         WaitlistAutoBook = s.WaitlistAutoBook,
         OfferMinutes = s.OfferMinutes,
+        ChargeActual = s.ChargeActual,
+        ChargeNoShow = s.ChargeNoShow,
+        MinimumChargeMinutes = s.MinimumChargeMinutes,
     };
 
     public BookingRulesSurrogate ConvertToSurrogate(in BookingRules value) => new()
@@ -67,6 +76,9 @@ public sealed class BookingRulesSurrogateConverter : IConverter<BookingRules, Bo
         NoShowMinutes = value.NoShowMinutes,
         WaitlistAutoBook = value.WaitlistAutoBook,
         OfferMinutes = value.OfferMinutes,
+        ChargeActual = value.ChargeActual,
+        ChargeNoShow = value.ChargeNoShow,
+        MinimumChargeMinutes = value.MinimumChargeMinutes,
     };
 }
 

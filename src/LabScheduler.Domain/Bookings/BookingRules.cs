@@ -35,6 +35,23 @@ public sealed record BookingRules
     /// <summary>How long an offer to a waiter holds the time before it passes to the next.</summary>
     public int OfferMinutes { get; init; } = 60;
 
+    /// <summary>Charging override: charge actual minutes instead of booked ones.</summary>
+    public bool ChargeActual { get; init; }
+
+    /// <summary>Charging override: whether no-shows are charged (default true).</summary>
+    public bool ChargeNoShow { get; init; } = true;
+
+    /// <summary>Charging override: the least number of minutes a charge is for.</summary>
+    public int MinimumChargeMinutes { get; init; }
+
+    /// <summary>The charging policy these rules set.</summary>
+    public Accounting.ChargingPolicy Charging => new()
+    {
+        ChargeActual = ChargeActual,
+        ChargeNoShow = ChargeNoShow,
+        MinimumChargeMinutes = MinimumChargeMinutes,
+    };
+
     public static BookingRules Default { get; } = new();
 
     /// <summary>Field name and message for every rule out of range; empty when all are valid.</summary>
@@ -58,6 +75,7 @@ public sealed record BookingRules
         Check(Capacity is >= 1 and <= 1000, "rules.capacity", "must be 1 to 1000");
         Check(NoShowMinutes is >= 0 and <= 1440, "rules.noShowMinutes", "must be 0 to 1440");
         Check(OfferMinutes is >= 1 and <= 10080, "rules.offerMinutes", "must be 1 to 10080 (a week)");
+        Check(MinimumChargeMinutes is >= 0 and <= 1440, "rules.minimumChargeMinutes", "must be 0 to 1440");
         return errors;
     }
 }

@@ -178,6 +178,11 @@ public sealed partial class InstrumentGrain
             return CommandResult<Booking>.Fail(check.Error);
         }
 
+        if (await QuotaProblemAsync(entry.TeamId, [entry.Interval], definition.Rules) is { } overQuota)
+        {
+            return overQuota;
+        }
+
         var booking = NewBooking(waiter, entry.TeamId, entry.Interval, "From the waitlist", definition.Rules, now);
         var outcome = await store.InsertAsync(booking, [.. BookingNotices.ForNew(booking, now), BookingNotices.Of(booking, NoticeKinds.WaitlistBooked, now)]);
         if (outcome != WriteOutcome.Written)

@@ -3,12 +3,14 @@ using LabScheduler.Contracts.Catalog;
 using LabScheduler.Contracts.Common;
 using LabScheduler.Contracts.Instruments;
 using LabScheduler.Contracts.Teams;
+using LabScheduler.Domain.Accounting;
 using LabScheduler.Domain.Availability;
 using LabScheduler.Domain.Bookings;
 using LabScheduler.Domain.Errors;
 using LabScheduler.Domain.Recurrence;
 using LabScheduler.Domain.Time;
 using LabScheduler.Grains.Common;
+using LabScheduler.Persistence.Accounting;
 using LabScheduler.Persistence.Bookings;
 using Microsoft.Extensions.Logging;
 using NodaTime;
@@ -75,6 +77,7 @@ public sealed partial class InstrumentGrain(
         state.State.LabId = lab.LabId;
         state.State.TimeZone = lab.TimeZone;
         state.State.MemberState = lab.MemberState;
+        state.State.PartnerStates = [.. lab.PartnerStates];
         await state.WriteStateAsync();
         await ReportToCatalogAsync(definition);
         return CommandResult<InstrumentView>.Ok(View(definition));
@@ -128,7 +131,14 @@ public sealed partial class InstrumentGrain(
         }
 
         var set = await GrainFactory.GetGrain<ITeamGrain>(teamId).SetQuotaAsync(Id, minutesPerMonth);
-        return set.IsSuccess ? CommandResult<int>.Ok(minutesPerMonth) : set.Problem!;
+        if (!set.IsSuccess)
+        {
+            return set.Problem!;
+        }
+
+        state.State.Quotas[teamId] = minutesPerMonth;
+        await state.WriteStateAsync();
+        return CommandResult<int>.Ok(minutesPerMonth);
     }
 
     async Task<CommandResult<Blackout>> IInstrumentGrain.AddBlackoutAsync(Actor actor, Interval interval, string reason, bool cancelConflicting)
@@ -197,6 +207,11 @@ public sealed partial class InstrumentGrain(
         if (!check.IsSuccess)
         {
             return CommandResult<Booking>.Fail(check.Error);
+        }
+
+        if (await QuotaProblemAsync(command.TeamId, [command.Interval], definition.Rules) is { } overQuota)
+        {
+            return overQuota;
         }
 
         var booking = NewBooking(actor, command.TeamId, command.Interval, command.Purpose, definition.Rules, now) with
@@ -314,6 +329,11 @@ public sealed partial class InstrumentGrain(
             {
                 Items = [.. failures.Select(f => $"{f.Interval.Start:uuuu-MM-dd'T'HH:mm:ss'Z'}/{f.Interval.End:uuuu-MM-dd'T'HH:mm:ss'Z'} {f.Error.Code}")],
             };
+        }
+
+        if (await QuotaProblemAsync(command.TeamId, occurrences, definition.Rules) is { } overQuota)
+        {
+            return overQuota;
         }
 
         var bookings = occurrences.Select(o => NewBooking(actor, command.TeamId, o, command.Purpose, definition.Rules, now) with { SeriesId = seriesId }).ToList();
@@ -456,9 +476,10 @@ public sealed partial class InstrumentGrain(
             // A session that ends is over at its booked end at the latest.
             var endedAt = end ? IntervalMath.Min(now, booking.Interval.End) : (Instant?)null;
             var checkedInAt = checkIn ? now : (Instant?)null;
+            var ledger = target is BookingStatus.Completed or BookingStatus.NoShow ? await LedgerEntryAsync(booking, target, endedAt, now) : null;
             var outcome = await store.UpdateStatusAsync(
                 booking.Id, booking.Version, target, reason ?? booking.StatusReason, now, checkedInAt, endedAt,
-                BookingNotices.ForTransition(booking, target, reason ?? booking.StatusReason, now));
+                BookingNotices.ForTransition(booking, target, reason ?? booking.StatusReason, now), ledger);
             if (outcome == WriteOutcome.Written)
             {
                 var updated = booking with
@@ -550,6 +571,69 @@ public sealed partial class InstrumentGrain(
         }
 
         return null;
+    }
+
+    /// <summary>quota.exceeded when the team's minutes on this instrument in any month touched would pass its quota.</summary>
+    private async Task<Problem?> QuotaProblemAsync(string teamId, IReadOnlyList<Interval> intervals, BookingRules rules)
+    {
+        if (!state.State.Quotas.TryGetValue(teamId, out var quota))
+        {
+            return null;
+        }
+
+        var zone = LabTime.FindZone(state.State.TimeZone).Value;
+        foreach (var month in intervals.GroupBy(i => Charging.MonthOf(i.Start, zone)))
+        {
+            var span = new Interval(zone.AtStartOfDay(month.Key).ToInstant(), zone.AtStartOfDay(month.Key.PlusMonths(1)).ToInstant());
+            var used = await store.TeamMinutesAsync(teamId, Id, span, rules.ChargeNoShow);
+            var asked = (int)month.Sum(i => i.Duration.TotalMinutes);
+            if (used + asked > quota)
+            {
+                return new Problem(ErrorCodes.QuotaExceeded,
+                    $"Team '{teamId}' has {quota} minutes a month on '{Id}'; {used} are used in {month.Key:uuuu-MM} and this asks for {asked} more.");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The ledger row a completion or no-show writes, at the team's tariff; null when the policy charges nothing.</summary>
+    private async Task<LedgerEntry?> LedgerEntryAsync(Booking booking, BookingStatus target, Instant? endedAt, Instant now)
+    {
+        var definition = state.State.Definition!;
+        var team = await GrainFactory.GetGrain<ITeamGrain>(booking.TeamId).GetAsync();
+        var teamState = team?.Profile.MemberState ?? "";
+        var tariff = Charging.TariffFor(teamState, state.State.MemberState, state.State.PartnerStates);
+        var rate = tariff switch
+        {
+            Tariff.Internal => definition.Rates.Internal,
+            Tariff.Partner => definition.Rates.Partner,
+            _ => definition.Rates.External,
+        };
+        Interval? actual = target == BookingStatus.Completed && endedAt is { } end
+            ? new Interval(IntervalMath.Min(booking.CheckedInAt ?? booking.Interval.Start, end), end)
+            : null;
+        var charge = Charging.For(booking.Interval, actual, target == BookingStatus.NoShow, definition.Rules.Charging, tariff, rate, LabTime.FindZone(state.State.TimeZone).Value);
+        return charge is null ? null : new LedgerEntry
+        {
+            Id = Guid.CreateVersion7(),
+            BookingId = booking.Id,
+            Kind = target == BookingStatus.NoShow ? "no-show" : "usage",
+            TeamId = booking.TeamId,
+            TeamState = teamState,
+            InstrumentId = Id,
+            LabId = state.State.LabId,
+            LabState = state.State.MemberState,
+            Tariff = tariff.ToString().ToLowerInvariant(),
+            BookedMinutes = charge.BookedMinutes,
+            ActualMinutes = charge.ActualMinutes,
+            ChargedMinutes = charge.ChargedMinutes,
+            HourlyRate = charge.HourlyRate,
+            Amount = charge.Amount,
+            Currency = definition.Currency,
+            Month = charge.Month,
+            CreatedAt = now,
+        };
     }
 
     private Booking NewBooking(Actor actor, string teamId, Interval interval, string purpose, BookingRules rules, Instant now) => new()

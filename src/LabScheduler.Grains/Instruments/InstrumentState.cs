@@ -18,6 +18,12 @@ public sealed class InstrumentState
     /// <summary>The country of the lab, for the catalog and tariffs.</summary>
     public string MemberState { get; set; } = "";
 
+    /// <summary>The lab's partner countries, for the partner tariff.</summary>
+    public List<string> PartnerStates { get; set; } = [];
+
+    /// <summary>Monthly quotas of minutes on this instrument, by team (checked here, the single writer of its bookings).</summary>
+    public Dictionary<string, int> Quotas { get; set; } = [];
+
     public InstrumentStatus Status { get; set; }
 
     public OpeningHours OpeningHours { get; set; } = OpeningHours.AlwaysOpen;

@@ -128,6 +128,7 @@ public sealed class LabGrain(
         LabId = Id,
         TimeZone = profile.TimeZone,
         MemberState = profile.MemberState,
+        PartnerStates = profile.PartnerStates,
     };
 
     private LabView View(LabProfile profile) => new()

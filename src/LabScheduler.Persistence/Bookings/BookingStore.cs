@@ -3,6 +3,7 @@ using LabScheduler.Domain.Bookings;
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
+using LabScheduler.Persistence.Accounting;
 using LabScheduler.Persistence.Notifications;
 
 namespace LabScheduler.Persistence.Bookings;
@@ -95,7 +96,8 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<WriteOutcome> UpdateStatusAsync(
         Guid id, int expectedVersion, BookingStatus status, string? reason, Instant updatedAt,
-        Instant? checkedInAt = null, Instant? endedAt = null, IReadOnlyList<Notice>? notices = null, CancellationToken cancellationToken = default)
+        Instant? checkedInAt = null, Instant? endedAt = null, IReadOnlyList<Notice>? notices = null, LedgerEntry? ledger = null,
+        CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"""
             WITH written AS (
@@ -103,10 +105,18 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
                                     checked_in_at = coalesce(@checkedIn, checked_in_at), ended_at = coalesce(@ended, ended_at)
                 WHERE id = @id AND version = @version
                 RETURNING id),
-            {NoticesCte}
+            {NoticesCte},
+            ledger AS (
+                INSERT INTO usage_ledger (id, booking_id, kind, reverses, team_id, team_state, instrument_id, lab_id, lab_state, tariff,
+                                          booked_minutes, actual_minutes, charged_minutes, hourly_rate, amount, currency, month, created_at)
+                SELECT @lId, @id, @lKind, NULL, @lTeam, @lTeamState, @lInstrument, @lLab, @lLabState, @lTariff,
+                       @lBooked, @lActual, @lCharged, @lRate, @lAmount, @lCurrency, @lMonth, @updated
+                WHERE @withLedger AND EXISTS (SELECT 1 FROM written)
+                ON CONFLICT (booking_id) WHERE kind <> 'reversal' DO NOTHING)
             SELECT count(*) FROM written
             """);
         AddNotices(command.Parameters, notices ?? [], updatedAt);
+        AddLedger(command.Parameters, ledger);
         command.Parameters.AddWithValue("checkedIn", NpgsqlDbType.TimestampTz, checkedInAt is { } checkedIn ? checkedIn.ToDateTimeUtc() : DBNull.Value);
         command.Parameters.AddWithValue("ended", NpgsqlDbType.TimestampTz, endedAt is { } ended ? ended.ToDateTimeUtc() : DBNull.Value);
         command.Parameters.AddWithValue("id", id);
@@ -135,6 +145,46 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("instrument", instrumentId);
         command.Parameters.AddWithValue("after", NpgsqlDbType.TimestampTz, endsAfter.ToDateTimeUtc());
         return await ReadAll(command, cancellationToken);
+    }
+
+    private static void AddLedger(NpgsqlParameterCollection p, LedgerEntry? entry)
+    {
+        p.AddWithValue("withLedger", entry is not null);
+        p.AddWithValue("lId", entry?.Id ?? Guid.Empty);
+        p.AddWithValue("lKind", entry?.Kind ?? "usage");
+        p.AddWithValue("lTeam", entry?.TeamId ?? "");
+        p.AddWithValue("lTeamState", entry?.TeamState ?? "");
+        p.AddWithValue("lInstrument", entry?.InstrumentId ?? "");
+        p.AddWithValue("lLab", entry?.LabId ?? "");
+        p.AddWithValue("lLabState", entry?.LabState ?? "");
+        p.AddWithValue("lTariff", entry?.Tariff ?? "external");
+        p.AddWithValue("lBooked", entry?.BookedMinutes ?? 0);
+        p.AddWithValue("lActual", entry?.ActualMinutes ?? 0);
+        p.AddWithValue("lCharged", entry?.ChargedMinutes ?? 0);
+        p.AddWithValue("lRate", entry?.HourlyRate ?? 0m);
+        p.AddWithValue("lAmount", entry?.Amount ?? 0m);
+        p.AddWithValue("lCurrency", entry?.Currency ?? "XXX");
+        p.AddWithValue("lMonth", entry is null ? new DateOnly(2000, 1, 1) : entry.Month.ToDateOnly());
+    }
+
+    /// <summary>
+    /// Minutes a team has on an instrument in a month: bookings that hold time or completed, and
+    /// no-shows where they are charged. The instrument grain, the single writer of the instrument's
+    /// bookings, checks quotas with it, so two bookings cannot both pass on the last minutes.
+    /// </summary>
+    public async Task<int> TeamMinutesAsync(string teamId, string instrumentId, Interval month, bool countNoShows, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT coalesce(sum(extract(epoch FROM upper(during) - lower(during)) / 60), 0)::integer FROM bookings
+            WHERE team_id = @team AND instrument_id = @instrument AND lower(during) >= @from AND lower(during) < @to
+              AND (status IN ('pending', 'confirmed', 'checked-in', 'completed') OR (@noShows AND status = 'no-show'))
+            """);
+        command.Parameters.AddWithValue("team", teamId);
+        command.Parameters.AddWithValue("instrument", instrumentId);
+        command.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, month.Start.ToDateTimeUtc());
+        command.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, month.End.ToDateTimeUtc());
+        command.Parameters.AddWithValue("noShows", countNoShows);
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static void AddNotices(NpgsqlParameterCollection p, IReadOnlyList<Notice> notices, Instant created)

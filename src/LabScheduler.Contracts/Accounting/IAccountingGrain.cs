@@ -1,0 +1,42 @@
+using LabScheduler.Contracts.Common;
+using NodaTime;
+
+namespace LabScheduler.Contracts.Accounting;
+
+/// <summary>Usage and accounting reads over the ledger and bookings tables. Stateless.</summary>
+public interface IAccountingGrain : IGrainWithIntegerKey
+{
+    /// <summary>A team's usage of a month (team members, admin): ledger entries, totals per currency, quotas used.</summary>
+    Task<CommandResult<TeamUsage>> TeamUsageAsync(Actor actor, string teamId, LocalDate month);
+}
+
+[GenerateSerializer, Immutable, Alias("ls.UsageEntry")]
+public sealed record UsageEntry(
+    [property: Id(0)] Guid BookingId,
+    [property: Id(1)] string InstrumentId,
+    [property: Id(2)] string LabId,
+    [property: Id(3)] int Minutes,
+    [property: Id(4)] string Tariff,
+    [property: Id(5)] decimal Amount,
+    [property: Id(6)] string Currency,
+    [property: Id(7)] string Kind);
+
+[GenerateSerializer, Immutable, Alias("ls.CurrencyTotal")]
+public sealed record CurrencyTotal([property: Id(0)] string Currency, [property: Id(1)] decimal Amount);
+
+[GenerateSerializer, Immutable, Alias("ls.QuotaUse")]
+public sealed record QuotaUse([property: Id(0)] string InstrumentId, [property: Id(1)] int MinutesPerMonth, [property: Id(2)] int UsedMinutes);
+
+[GenerateSerializer, Immutable, Alias("ls.TeamUsage")]
+public sealed record TeamUsage
+{
+    [Id(0)] public required string TeamId { get; init; }
+
+    [Id(1)] public required LocalDate Month { get; init; }
+
+    [Id(2)] public IReadOnlyList<UsageEntry> Entries { get; init; } = [];
+
+    [Id(3)] public IReadOnlyList<CurrencyTotal> Totals { get; init; } = [];
+
+    [Id(4)] public IReadOnlyList<QuotaUse> Quotas { get; init; } = [];
+}

@@ -1,0 +1,101 @@
+using LabScheduler.Contracts.Accounting;
+using LabScheduler.Contracts.Bookings;
+using LabScheduler.Domain.Bookings;
+using LabScheduler.Domain.Errors;
+using NodaTime;
+using Npgsql;
+
+namespace LabScheduler.Grains.Tests;
+
+/// <summary>The ledger row of each outcome, written once; quotas checked by the instrument that books.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class AccountingTests(ClusterFixture fixture) : IDisposable
+{
+    private static readonly Instant Origin = Instant.FromUtc(2026, 11, 30, 0, 0);
+
+    // Tuesday 2026-12-01 09:00-11:00 in Asia/Shanghai.
+    private static readonly Interval Morning = new(Instant.FromUtc(2026, 12, 1, 1, 0), Instant.FromUtc(2026, 12, 1, 3, 0));
+
+    public void Dispose() => fixture.Clock.Reset(Origin);
+
+    private static BookCommand Book(Scenario s, Interval interval) => new() { TeamId = s.TeamId, Interval = interval };
+
+    [Fact]
+    public async Task Completion_WritesOneUsageRowAtThePartnerTariff_EvenWhenSweptTwice()
+    {
+        // The scenario's team is from TJ, a partner of the CN lab: 150 an hour.
+        var s = await Scenario.CreateAsync(fixture.Grains);
+        var booking = (await s.Instrument.BookAsync(s.User, Book(s, Morning))).Value!;
+        fixture.Clock.Reset(Morning.Start - Duration.FromMinutes(10));
+        await s.Instrument.CheckInAsync(s.User, booking.Id);
+        fixture.Clock.Reset(Morning.End + Duration.FromMinutes(5));
+        await s.Instrument.SweepAsync();
+        await s.Instrument.SweepAsync();
+
+        var usage = await fixture.Grains.GetGrain<IAccountingGrain>(0).TeamUsageAsync(s.User, s.TeamId, new LocalDate(2026, 12, 1));
+        var entry = Assert.Single(usage.Value!.Entries);
+        Assert.Equal("usage", entry.Kind);
+        Assert.Equal("partner", entry.Tariff);
+        Assert.Equal(130, entry.Minutes); // checked in 10 minutes early: the session ran longer than booked
+        Assert.Equal(325m, entry.Amount);
+        Assert.Equal([new CurrencyTotal("CNY", 325m)], usage.Value.Totals);
+    }
+
+    [Fact]
+    public async Task NoShow_IsChargedUnlessTheInstrumentSaysOtherwise()
+    {
+        var charged = await Scenario.CreateAsync(fixture.Grains);
+        var free = await Scenario.CreateAsync(fixture.Grains, new BookingRules { ChargeNoShow = false });
+        await charged.Instrument.BookAsync(charged.User, Book(charged, Morning));
+        await free.Instrument.BookAsync(free.User, Book(free, Morning));
+        fixture.Clock.Reset(Morning.Start + Duration.FromMinutes(30));
+        await charged.Instrument.SweepAsync();
+        await free.Instrument.SweepAsync();
+
+        var december = new LocalDate(2026, 12, 1);
+        Assert.Equal("no-show", Assert.Single((await fixture.Grains.GetGrain<IAccountingGrain>(0).TeamUsageAsync(charged.User, charged.TeamId, december)).Value!.Entries).Kind);
+        Assert.Empty((await fixture.Grains.GetGrain<IAccountingGrain>(0).TeamUsageAsync(free.User, free.TeamId, december)).Value!.Entries);
+        Assert.Equal(ErrorCodes.Forbidden, (await fixture.Grains.GetGrain<IAccountingGrain>(0).TeamUsageAsync(charged.Outsider, charged.TeamId, december)).Problem?.Code);
+    }
+
+    [Fact]
+    public async Task Ledger_IsAppendOnly_InTheDatabaseItself()
+    {
+        var s = await Scenario.CreateAsync(fixture.Grains);
+        await s.Instrument.BookAsync(s.User, Book(s, Morning));
+        fixture.Clock.Reset(Morning.End);
+        await s.Instrument.SweepAsync();
+
+        await using var update = fixture.Database.DataSource.CreateCommand("UPDATE usage_ledger SET amount = 0 WHERE instrument_id = @i");
+        update.Parameters.AddWithValue("i", s.InstrumentId);
+        await Assert.ThrowsAsync<PostgresException>(() => update.ExecuteNonQueryAsync());
+    }
+
+    [Fact]
+    public async Task Quota_RefusesWhatWouldPassIt_CancellationGivesItBack()
+    {
+        var s = await Scenario.CreateAsync(fixture.Grains);
+        Assert.True((await s.Instrument.SetTeamQuotaAsync(s.Manager, s.TeamId, 180)).IsSuccess);
+        var first = (await s.Instrument.BookAsync(s.User, Book(s, Morning))).Value!;
+        var next = new Interval(Morning.End, Morning.End + Duration.FromHours(2));
+
+        Assert.Equal(ErrorCodes.QuotaExceeded, (await s.Instrument.BookAsync(s.User, Book(s, next))).Problem?.Code);
+        Assert.True((await s.Instrument.BookAsync(s.User, Book(s, new Interval(Morning.End, Morning.End + Duration.FromHours(1))))).IsSuccess);
+
+        await s.Instrument.CancelAsync(s.User, first.Id, null);
+        Assert.True((await s.Instrument.BookAsync(s.User, Book(s, new Interval(next.End, next.End + Duration.FromHours(2))))).IsSuccess);
+    }
+
+    [Fact]
+    public async Task Quota_FiftyConcurrentBookingsByOneTeam_NeverOverdrawn()
+    {
+        var s = await Scenario.CreateAsync(fixture.Grains);
+        await s.Instrument.SetTeamQuotaAsync(s.Manager, s.TeamId, 300);
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            s.Instrument.BookAsync(i % 2 == 0 ? s.User : s.Colleague, Book(s, new Interval(Morning.Start + Duration.FromHours(i), Morning.Start + Duration.FromHours(i + 1))))));
+
+        Assert.Equal(5, attempts.Count(a => a.IsSuccess));
+        Assert.All(attempts.Where(a => !a.IsSuccess), a => Assert.Equal(ErrorCodes.QuotaExceeded, a.Problem?.Code));
+        Assert.Equal(300, (await fixture.Grains.GetGrain<IAccountingGrain>(0).TeamUsageAsync(s.User, s.TeamId, new LocalDate(2026, 12, 1))).Value!.Quotas.Single().UsedMinutes);
+    }
+}
