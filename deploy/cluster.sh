@@ -90,6 +90,7 @@ done
 { [[ "$BASE" =~ ^[1-9][0-9]{0,4}$ ]] && ((BASE + GATEWAYS - 1 <= 65535)); } ||
     die "--port must be a TCP port (with room for $GATEWAYS gateways), not '$BASE'"
 
+if [[ "$CMD" != run && ! -d "$DATA" ]]; then die "no cluster runs on $DATA (no such folder)"; fi
 mkdir -p "$DATA"
 DATA=$(cd "$DATA" && pwd -P)   # absolute: children run in their bin folders
 RUN=$DATA/run                  # pid files, ports, cluster.env
