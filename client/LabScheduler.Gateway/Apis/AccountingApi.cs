@@ -22,8 +22,62 @@ public static class AccountingApi
     {
         api.MapGet("/teams/{id}/usage", Usage).WithName("TeamUsage")
             .WithSummary("A team's ledger entries of a month (calendar month in each lab's zone), totals per currency, and quota use (members, admin).");
+        api.MapGet("/reports/utilization", Utilization).WithName("Utilization")
+            .WithSummary("Open, booked and used minutes, utilization, no-shows and cancellations by instrument, lab, memberState or team; Accept: text/csv for CSV (admin; managers for their labs).");
         return api;
     }
+
+    public sealed record UtilizationView(string Key, long OpenMinutes, long BookedMinutes, long UsedMinutes, double Utilization, int NoShows, int Cancellations);
+
+    private static async Task<IResult> Utilization(string? from, string? to, string? groupBy, string? labId, HttpContext http, IGrainFactory grains)
+    {
+        var input = new Input();
+        var start = input.Date(from, "from");
+        var end = input.Date(to, "to");
+        groupBy ??= "instrument";
+        if (groupBy is not ("instrument" or "lab" or "memberState" or "team"))
+        {
+            input.Fail("groupBy", "must be instrument, lab, memberState or team");
+        }
+
+        if (start is { } s && end is { } e && (e <= s || Period.Between(s, e, PeriodUnits.Days).Days > 366))
+        {
+            input.Fail("to", "must be after from, at most a year later");
+        }
+
+        if (labId is not null && !ReferenceIds.IsValid(labId))
+        {
+            input.Fail("labId", "is not a lab id");
+        }
+
+        if (!input.IsValid)
+        {
+            return ApiProblem.Validation(input.Errors);
+        }
+
+        var report = await grains.GetGrain<IAccountingGrain>(0).UtilizationAsync(http.User.Actor(), start!.Value, end!.Value, groupBy, labId);
+        if (!report.IsSuccess)
+        {
+            return ApiProblem.From(report.Problem!);
+        }
+
+        var items = report.Value!.Select(i => new UtilizationView(i.Key, i.OpenMinutes, i.BookedMinutes, i.UsedMinutes, i.Utilization, i.NoShows, i.Cancellations)).ToList();
+        if (http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase)))
+        {
+            var csv = new System.Text.StringBuilder("key,openMinutes,bookedMinutes,usedMinutes,utilization,noShows,cancellations\r\n");
+            foreach (var i in items)
+            {
+                csv.Append(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{Csv(i.Key)},{i.OpenMinutes},{i.BookedMinutes},{i.UsedMinutes},{i.Utilization:0.####},{i.NoShows},{i.Cancellations}\r\n");
+            }
+
+            return Results.Text(csv.ToString(), "text/csv; charset=utf-8");
+        }
+
+        return TypedResults.Ok(new Views.Page<UtilizationView>(items, null));
+    }
+
+    private static string Csv(string value) => value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 
     private static async Task<IResult> Usage(string id, string? month, HttpContext http, IGrainFactory grains)
     {

@@ -58,6 +58,7 @@ public static class SiloSetup
         services.AddSingleton<BookingStore>();
         services.AddSingleton<LabScheduler.Persistence.Waitlist.WaitlistStore>();
         services.AddSingleton<LabScheduler.Persistence.Accounting.LedgerStore>();
+        services.AddSingleton<LabScheduler.Persistence.Accounting.UtilizationQuery>();
         services.AddSingleton<MigrationRunner>();
         if (!services.Any(d => d.ServiceType == typeof(IClock)))
         {

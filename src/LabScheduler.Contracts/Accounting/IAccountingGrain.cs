@@ -8,7 +8,23 @@ public interface IAccountingGrain : IGrainWithIntegerKey
 {
     /// <summary>A team's usage of a month (team members, admin): ledger entries, totals per currency, quotas used.</summary>
     Task<CommandResult<TeamUsage>> TeamUsageAsync(Actor actor, string teamId, LocalDate month);
+
+    /// <summary>
+    /// Utilization from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive), dates read in
+    /// each lab's zone, grouped by instrument, lab, memberState or team: admins see all labs, managers their own.
+    /// </summary>
+    Task<CommandResult<IReadOnlyList<UtilizationItem>>> UtilizationAsync(Actor actor, LocalDate from, LocalDate to, string groupBy, string? labId);
 }
+
+[GenerateSerializer, Immutable, Alias("ls.UtilizationItem")]
+public sealed record UtilizationItem(
+    [property: Id(0)] string Key,
+    [property: Id(1)] long OpenMinutes,
+    [property: Id(2)] long BookedMinutes,
+    [property: Id(3)] long UsedMinutes,
+    [property: Id(4)] double Utilization,
+    [property: Id(5)] int NoShows,
+    [property: Id(6)] int Cancellations);
 
 [GenerateSerializer, Immutable, Alias("ls.UsageEntry")]
 public sealed record UsageEntry(

@@ -32,4 +32,28 @@ public sealed class AccountingApiTests(ApiFixture api)
         await (await olga.GetAsync("/api/v1/teams/nsu-biophysics/usage?month=December")).Expect(HttpStatusCode.BadRequest, "validation");
         await (await olga.GetAsync("/api/v1/teams/no-such-team/usage?month=2026-12")).Expect(HttpStatusCode.NotFound, "not-found");
     }
+
+    [Fact]
+    public async Task Utilization_JsonAndCsv_ForAdminAndOwnLabManager_NotForResearchers()
+    {
+        using var admin = await api.As("admin");
+        var json = await (await admin.GetAsync("/api/v1/reports/utilization?from=2026-12-01&to=2027-01-01&groupBy=lab")).Expect(HttpStatusCode.OK);
+        Assert.Contains(json.GetProperty("items").EnumerateArray(), i => i.Str("key") == "xian-nmr" && i.GetProperty("openMinutes").GetInt64() > 0);
+
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/reports/utilization?from=2026-12-01&to=2027-01-01&groupBy=memberState");
+        request.Headers.Accept.ParseAdd("text/csv");
+        var csv = await admin.SendAsync(request);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("key,openMinutes,bookedMinutes,usedMinutes,utilization,noShows,cancellations", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("CN,", StringComparison.Ordinal));
+
+        using var wei = await api.As("wei");
+        await (await wei.GetAsync("/api/v1/reports/utilization?from=2026-12-01&to=2027-01-01&labId=xian-nmr")).Expect(HttpStatusCode.OK);
+        await (await wei.GetAsync("/api/v1/reports/utilization?from=2026-12-01&to=2027-01-01&labId=delhi-nmr")).Expect(HttpStatusCode.Forbidden, "auth.forbidden");
+        using var alice = await api.As("alice");
+        await (await alice.GetAsync("/api/v1/reports/utilization?from=2026-12-01&to=2027-01-01&labId=xian-nmr")).Expect(HttpStatusCode.Forbidden, "auth.forbidden");
+        await (await admin.GetAsync("/api/v1/reports/utilization?from=2026-12-01&to=2027-01-01&groupBy=planet")).Expect(HttpStatusCode.BadRequest, "validation");
+        await (await admin.GetAsync("/api/v1/reports/utilization?from=2027-01-01&to=2026-12-01")).Expect(HttpStatusCode.BadRequest, "validation");
+    }
 }
