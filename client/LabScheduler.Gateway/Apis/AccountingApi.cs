@@ -24,8 +24,41 @@ public static class AccountingApi
             .WithSummary("A team's ledger entries of a month (calendar month in each lab's zone), totals per currency, and quota use (members, admin).");
         api.MapGet("/reports/utilization", Utilization).WithName("Utilization")
             .WithSummary("Open, booked and used minutes, utilization, no-shows and cancellations by instrument, lab, memberState or team; Accept: text/csv for CSV (admin; managers for their labs).");
+        api.MapGet("/reports/statements", Statements).WithName("Statements")
+            .WithSummary("A month's statements per team or institution (by=team|institution), totals per currency (admin; managers for their labs).");
+        api.MapGet("/reports/settlement", Settlement).WithName("Settlement")
+            .WithSummary("Who used whose instruments in a month: team country, lab country, currency, amount (admin; managers for their labs).");
         return api;
     }
+
+    public sealed record StatementView(string Key, string Currency, decimal Amount, long Minutes, int Entries);
+
+    public sealed record SettlementView(string TeamState, string LabState, string Currency, decimal Amount, long Minutes);
+
+    private static async Task<IResult> Statements(string? month, string? by, HttpContext http, IGrainFactory grains)
+    {
+        if (ParseMonth(month) is not { } parsed)
+        {
+            return ApiProblem.Validation("month", "is required, as yyyy-MM (e.g. 2026-12)");
+        }
+
+        var result = await grains.GetGrain<IAccountingGrain>(0).StatementsAsync(http.User.Actor(), parsed, by ?? "team");
+        return CommandResults.Ok(result, lines => new Views.Page<StatementView>([.. lines.Select(l => new StatementView(l.Key, l.Currency, l.Amount, l.Minutes, l.Entries))], null));
+    }
+
+    private static async Task<IResult> Settlement(string? month, HttpContext http, IGrainFactory grains)
+    {
+        if (ParseMonth(month) is not { } parsed)
+        {
+            return ApiProblem.Validation("month", "is required, as yyyy-MM (e.g. 2026-12)");
+        }
+
+        var result = await grains.GetGrain<IAccountingGrain>(0).SettlementAsync(http.User.Actor(), parsed);
+        return CommandResults.Ok(result, lines => new Views.Page<SettlementView>([.. lines.Select(l => new SettlementView(l.TeamState, l.LabState, l.Currency, l.Amount, l.Minutes))], null));
+    }
+
+    private static LocalDate? ParseMonth(string? month) =>
+        month is null ? null : LocalDatePattern.CreateWithInvariantCulture("uuuu-MM").Parse(month) is { Success: true } parsed ? parsed.Value : null;
 
     public sealed record UtilizationView(string Key, long OpenMinutes, long BookedMinutes, long UsedMinutes, double Utilization, int NoShows, int Cancellations);
 
@@ -86,13 +119,12 @@ public static class AccountingApi
             return ApiProblem.NotFound($"No team '{id}'.");
         }
 
-        var parsed = month is null ? null : LocalDatePattern.CreateWithInvariantCulture("uuuu-MM").Parse(month);
-        if (parsed is not { Success: true })
+        if (ParseMonth(month) is not { } parsed)
         {
             return ApiProblem.Validation("month", "is required, as yyyy-MM (e.g. 2026-12)");
         }
 
-        var usage = await grains.GetGrain<IAccountingGrain>(0).TeamUsageAsync(http.User.Actor(), id, parsed.Value);
+        var usage = await grains.GetGrain<IAccountingGrain>(0).TeamUsageAsync(http.User.Actor(), id, parsed);
         return CommandResults.Ok(usage, u => new UsageResponse(
             u.TeamId,
             u.Month.ToString("uuuu-MM", null),

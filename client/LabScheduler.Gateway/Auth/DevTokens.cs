@@ -63,7 +63,8 @@ public sealed class DevTokens
 
         var key = RandomNumberGenerator.GetBytes(64);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temporary = path + ".tmp";
+        // A temporary name of its own: two gateways starting together must not write one file.
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         File.WriteAllText(temporary, Convert.ToBase64String(key));
         if (!OperatingSystem.IsWindows())
         {

@@ -34,7 +34,8 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
                 case JsonException json:
                     problem = ApiProblem.Validation(json.Path ?? "body", "is not valid JSON of the expected type");
                     break;
-                case TimeoutException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException:
+                case TimeoutException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException
+                    or Orleans.Runtime.Messaging.ConnectionFailedException:
                     LogUnavailable(logger, e);
                     problem = TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
                     {

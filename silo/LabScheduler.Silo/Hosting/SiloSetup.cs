@@ -59,6 +59,7 @@ public static class SiloSetup
         services.AddSingleton<LabScheduler.Persistence.Waitlist.WaitlistStore>();
         services.AddSingleton<LabScheduler.Persistence.Accounting.LedgerStore>();
         services.AddSingleton<LabScheduler.Persistence.Accounting.UtilizationQuery>();
+        services.AddSingleton<LabScheduler.Persistence.Accounting.StatementQueries>();
         services.AddSingleton<MigrationRunner>();
         if (!services.Any(d => d.ServiceType == typeof(IClock)))
         {

@@ -14,7 +14,29 @@ public interface IAccountingGrain : IGrainWithIntegerKey
     /// each lab's zone, grouped by instrument, lab, memberState or team: admins see all labs, managers their own.
     /// </summary>
     Task<CommandResult<IReadOnlyList<UtilizationItem>>> UtilizationAsync(Actor actor, LocalDate from, LocalDate to, string groupBy, string? labId);
+
+    /// <summary>A month's statements per team or per institution, totals per currency (admins all labs, managers their own).</summary>
+    Task<CommandResult<IReadOnlyList<StatementLine>>> StatementsAsync(Actor actor, LocalDate month, string by);
+
+    /// <summary>Who used whose instruments in a month: team country, lab country, currency, amount (admins all labs, managers their own).</summary>
+    Task<CommandResult<IReadOnlyList<SettlementItem>>> SettlementAsync(Actor actor, LocalDate month);
 }
+
+[GenerateSerializer, Immutable, Alias("ls.StatementLine")]
+public sealed record StatementLine(
+    [property: Id(0)] string Key,
+    [property: Id(1)] string Currency,
+    [property: Id(2)] decimal Amount,
+    [property: Id(3)] long Minutes,
+    [property: Id(4)] int Entries);
+
+[GenerateSerializer, Immutable, Alias("ls.SettlementItem")]
+public sealed record SettlementItem(
+    [property: Id(0)] string TeamState,
+    [property: Id(1)] string LabState,
+    [property: Id(2)] string Currency,
+    [property: Id(3)] decimal Amount,
+    [property: Id(4)] long Minutes);
 
 [GenerateSerializer, Immutable, Alias("ls.UtilizationItem")]
 public sealed record UtilizationItem(

@@ -15,8 +15,56 @@ namespace LabScheduler.Grains.Accounting;
 
 /// <inheritdoc cref="IAccountingGrain"/>
 [StatelessWorker]
-public sealed class AccountingGrain(LedgerStore ledger, BookingStore bookings, UtilizationQuery utilization) : Grain, IAccountingGrain
+public sealed class AccountingGrain(LedgerStore ledger, BookingStore bookings, UtilizationQuery utilization, StatementQueries statements) : Grain, IAccountingGrain
 {
+    async Task<CommandResult<IReadOnlyList<StatementLine>>> IAccountingGrain.StatementsAsync(Actor actor, LocalDate month, string by)
+    {
+        if (by is not ("team" or "institution"))
+        {
+            return new Problem(ErrorCodes.Validation, "by must be team or institution.");
+        }
+
+        if (await LabsInViewAsync(actor) is not { } labs)
+        {
+            return new Problem(ErrorCodes.Forbidden, "Statements are for administrators, and for managers about their own labs.");
+        }
+
+        var totals = await statements.TeamTotalsAsync(month, labs.Count == 0 ? null : labs);
+        if (by == "team")
+        {
+            return CommandResult<IReadOnlyList<StatementLine>>.Ok([.. totals.Select(t => new StatementLine(t.TeamId, t.Currency, t.Amount, t.Minutes, t.Entries))]);
+        }
+
+        var institutions = new Dictionary<string, string>();
+        foreach (var teamId in totals.Select(t => t.TeamId).Distinct())
+        {
+            institutions[teamId] = (await GrainFactory.GetGrain<ITeamGrain>(teamId).GetAsync())?.Profile.Institution ?? teamId;
+        }
+
+        return CommandResult<IReadOnlyList<StatementLine>>.Ok([.. totals
+            .GroupBy(t => (Institution: institutions[t.TeamId], t.Currency))
+            .OrderBy(g => g.Key.Institution, StringComparer.Ordinal).ThenBy(g => g.Key.Currency, StringComparer.Ordinal)
+            .Select(g => new StatementLine(g.Key.Institution, g.Key.Currency, g.Sum(t => t.Amount), g.Sum(t => t.Minutes), g.Sum(t => t.Entries)))]);
+    }
+
+    async Task<CommandResult<IReadOnlyList<SettlementItem>>> IAccountingGrain.SettlementAsync(Actor actor, LocalDate month)
+    {
+        if (await LabsInViewAsync(actor) is not { } labs)
+        {
+            return new Problem(ErrorCodes.Forbidden, "The settlement is for administrators, and for managers about their own labs.");
+        }
+
+        var lines = await statements.SettlementAsync(month, labs.Count == 0 ? null : labs);
+        return CommandResult<IReadOnlyList<SettlementItem>>.Ok([.. lines.Select(l => new SettlementItem(l.TeamState, l.LabState, l.Currency, l.Amount, l.Minutes))]);
+    }
+
+    /// <summary>An empty list for admins (every lab), the managed labs for managers, null for anyone else.</summary>
+    private async Task<IReadOnlyList<string>?> LabsInViewAsync(Actor actor)
+    {
+        var access = await Rights.OfAsync(GrainFactory, actor);
+        return access.IsAdmin ? [] : access.ManagedLabs.Count > 0 ? access.ManagedLabs : null;
+    }
+
     /// <summary>The groupings the utilization report knows.</summary>
     public static readonly string[] Groupings = ["instrument", "lab", "memberState", "team"];
 
