@@ -23,6 +23,7 @@ var instruments = Arg("--instruments", 1000);
 var bookingsPerInstrument = Arg("--bookings-per-instrument", 10);
 var concurrency = Arg("--concurrency", 16);
 var searches = Arg("--searches", 30);
+var reportBookings = Arg("--report-bookings", 0);
 
 await using var database = await TestDatabase.CreateAsync("bench");
 var clock = NodaTime.Testing.FakeClock.FromUtc(2026, 11, 30, 0, 0, 0);
@@ -140,6 +141,78 @@ Console.WriteLine($"slot search (index)       : p50 {P([.. searchLatencies], 50)
 Console.WriteLine($"slot search (grain fan-out, cold: activates every instrument): {cold.Elapsed.TotalMilliseconds:0} ms");
 Console.WriteLine($"slot search (grain fan-out, instruments already active): p50 {P([.. fanOutLatencies], 50):0.0} ms");
 Console.WriteLine($"ratio index/fan-out latency: {P([.. searchLatencies], 50) / P([.. fanOutLatencies], 50):0.00}");
+// 3. Reports on a large history: generate bookings (and their ledger rows) straight into the tables,
+//    then time each report query against a plain count over the same table as the baseline.
+if (reportBookings > 0)
+{
+    for (var t = 0; t < 50; t++)
+    {
+        await grains.GetGrain<ITeamGrain>($"team-{t}").CreateAsync(Actor.System, new TeamProfile { Id = $"team-{t}", Name = "T", Institution = $"Institute {t % 7}", MemberState = "TJ" });
+    }
+
+    var generate = Stopwatch.StartNew();
+    await using (var fill = database.DataSource.CreateCommand("""
+        INSERT INTO bookings (id, instrument_id, lab_id, team_id, user_id, status, during, exclusive, created_at, updated_at, checked_in_at, ended_at)
+        SELECT gen_random_uuid(), 'inst-' || (n % @instruments), 'lab-' || ((n % @instruments) % 10), 'team-' || (n % 50), 'bench-user',
+               (ARRAY['completed','completed','completed','completed','completed','completed','completed','no-show','cancelled','confirmed'])[1 + (n % 10)],
+               tstzrange(timestamptz '2025-01-01T00:00:00Z' + (n / @instruments) * interval '7 hours',
+                         timestamptz '2025-01-01T00:00:00Z' + (n / @instruments) * interval '7 hours' + interval '2 hours', '[)'),
+               true, now(), now(), NULL, NULL
+        FROM generate_series(0, @count - 1) AS n
+        """))
+    {
+        fill.CommandTimeout = 0;
+        fill.Parameters.AddWithValue("instruments", instruments);
+        fill.Parameters.AddWithValue("count", reportBookings);
+        await fill.ExecuteNonQueryAsync();
+    }
+
+    await using (var ledgerFill = database.DataSource.CreateCommand("""
+        INSERT INTO usage_ledger (id, booking_id, kind, team_id, team_state, instrument_id, lab_id, lab_state, tariff,
+                                  booked_minutes, actual_minutes, charged_minutes, hourly_rate, amount, currency, month, created_at)
+        SELECT gen_random_uuid(), b.id, CASE b.status WHEN 'no-show' THEN 'no-show' ELSE 'usage' END, b.team_id,
+               (ARRAY['CN','TJ','KZ','IN','RU'])[1 + abs(hashtext(b.team_id)) % 5], b.instrument_id, b.lab_id, 'CN', 'partner',
+               120, 120, 120, 150, 300, 'CNY', date_trunc('month', lower(b.during) AT TIME ZONE 'UTC')::date, now()
+        FROM bookings b WHERE b.status IN ('completed', 'no-show') AND b.instrument_id LIKE 'inst-%'
+        """))
+    {
+        ledgerFill.CommandTimeout = 0;
+        await ledgerFill.ExecuteNonQueryAsync();
+    }
+
+    await using (var analyze = database.DataSource.CreateCommand("ANALYZE bookings; ANALYZE usage_ledger"))
+    {
+        await analyze.ExecuteNonQueryAsync();
+    }
+
+    var total = await database.ScalarAsync<long>("SELECT count(*) FROM bookings");
+    Console.WriteLine($"reports: generated {reportBookings} bookings (table now {total}) and their ledger rows in {generate.Elapsed.TotalSeconds:0} s");
+
+    var accounting = grains.GetGrain<LabScheduler.Contracts.Accounting.IAccountingGrain>(0);
+    async Task Time(string name, Func<Task> run)
+    {
+        await run(); // warm
+        var times = new List<double>();
+        for (var i = 0; i < 5; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await run();
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        Console.WriteLine($"  {name,-52} p50 {P([.. times], 50),7:0.0} ms  max {times.Max(),7:0.0} ms");
+    }
+
+    var march = new LocalDate(2025, 3, 1);
+    await Time("baseline: count(*) of the whole bookings table", () => database.ScalarAsync<long>("SELECT count(*) FROM bookings"));
+    await Time("utilization, one month, all labs, by lab", () => accounting.UtilizationAsync(Actor.System, march, march.PlusMonths(1), "lab", null));
+    await Time("utilization, one month, one lab, by team", () => accounting.UtilizationAsync(Actor.System, march, march.PlusMonths(1), "team", "lab-3"));
+    await Time("utilization, a whole year, all labs, by memberState", () => accounting.UtilizationAsync(Actor.System, new LocalDate(2025, 1, 1), new LocalDate(2026, 1, 1), "memberState", null));
+    await Time("statements, one month, by team", () => accounting.StatementsAsync(Actor.System, march, "team"));
+    await Time("settlement, one month", () => accounting.SettlementAsync(Actor.System, march));
+    await Time("team usage, one month", () => accounting.TeamUsageAsync(Actor.System, "team-7", march));
+}
+
 await host.StopAsync();
 
 static double P(double[] values, int percentile)

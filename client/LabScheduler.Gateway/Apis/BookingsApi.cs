@@ -66,17 +66,6 @@ public static class BookingsApi
         var instrumentId = input.Id(instrumentIdText, "instrumentId");
         var teamId = input.Id(teamIdText, "teamId");
         var purpose = input.Optional(purposeText, "purpose", 500) ?? "";
-        var byInstant = startText is not null || endText is not null;
-        var byLocal = localStartText is not null || localEndText is not null;
-        if (byInstant == byLocal)
-        {
-            input.Fail("start", "give either start and end (with offsets) or localStart and localEnd (lab time)");
-        }
-
-        var start = byInstant ? input.Instant(startText, "start") : null;
-        var end = byInstant ? input.Instant(endText, "end") : null;
-        var localStart = byLocal ? input.Local(localStartText, "localStart") : null;
-        var localEnd = byLocal ? input.Local(localEndText, "localEnd") : null;
         if (!input.IsValid)
         {
             return (null, ApiProblem.Validation(input.Errors));
@@ -88,27 +77,21 @@ public static class BookingsApi
         }
 
         var lab = LabTime.FindZone(instrument.TimeZone).Value;
-        if (byLocal)
+        var (interval, timeError) = input.Span(startText, endText, localStartText, localEndText, lab);
+        if (timeError is not null)
         {
-            var s = LabTime.ResolveStrictly(localStart!.Value, lab);
-            var e = LabTime.ResolveStrictly(localEnd!.Value, lab);
-            if (!s.IsSuccess || !e.IsSuccess)
-            {
-                return (null, ApiProblem.From(s.Error ?? e.Error!));
-            }
-
-            (start, end) = (s.Value, e.Value);
+            return (null, ApiProblem.From(timeError));
         }
 
-        if (end <= start)
+        if (!input.IsValid)
         {
-            return (null, ApiProblem.Validation("end", "must be after start"));
+            return (null, ApiProblem.Validation(input.Errors));
         }
 
         var (requester, problem) = await Requester.ZoneAsync(http, grains, tz);
         return problem is not null
             ? (null, problem)
-            : (new Target(instrumentId, lab, teamId, new Interval(start!.Value, end!.Value), purpose, requester!), null);
+            : (new Target(instrumentId, lab, teamId, interval!.Value, purpose, requester!), null);
     }
 
     private static async Task<IResult> Create(BookingRequest? request, string? tz, HttpContext http, IGrainFactory grains, GatewayMetrics metrics)

@@ -52,34 +52,10 @@ public static class WaitlistApi
         var lab = LabTime.FindZone(instrument.TimeZone).Value;
         var input = new Input();
         var teamId = input.Id(request?.TeamId, "teamId");
-        Instant? start, end;
-        if (request?.LocalStart is not null || request?.LocalEnd is not null)
+        var (interval, timeError) = input.Span(request?.Start, request?.End, request?.LocalStart, request?.LocalEnd, lab);
+        if (timeError is not null)
         {
-            var ls = input.Local(request.LocalStart, "localStart");
-            var le = input.Local(request.LocalEnd, "localEnd");
-            if (!input.IsValid)
-            {
-                return ApiProblem.Validation(input.Errors);
-            }
-
-            var s = LabTime.ResolveStrictly(ls!.Value, lab);
-            var e = LabTime.ResolveStrictly(le!.Value, lab);
-            if (!s.IsSuccess || !e.IsSuccess)
-            {
-                return ApiProblem.From(s.Error ?? e.Error!);
-            }
-
-            (start, end) = (s.Value, e.Value);
-        }
-        else
-        {
-            start = input.Instant(request?.Start, "start");
-            end = input.Instant(request?.End, "end");
-        }
-
-        if (start is { } a && end is { } b && b <= a)
-        {
-            input.Fail("end", "must be after start");
+            return ApiProblem.From(timeError);
         }
 
         if (!input.IsValid)
@@ -94,7 +70,7 @@ public static class WaitlistApi
         }
 
         var joined = await grains.GetGrain<IInstrumentGrain>(id)
-            .JoinWaitlistAsync(http.User.Actor(), new WaitlistCommand { TeamId = teamId, Interval = new Interval(start!.Value, end!.Value) });
+            .JoinWaitlistAsync(http.User.Actor(), new WaitlistCommand { TeamId = teamId, Interval = interval!.Value });
         return CommandResults.Created(joined, e => EntryResponse.Of(e, lab, requester!), e => $"/api/v1/waitlist/{e.Id}");
     }
 

@@ -113,6 +113,58 @@ public sealed class Input
         return parsed.Value;
     }
 
+    /// <summary>
+    /// The interval a request names either by instants with offsets (start, end) or by local times
+    /// read strictly in the lab's zone (localStart, localEnd). Malformed input is recorded here; a
+    /// local time in a gap or an overlap comes back as the error (time.nonexistent-local, time.ambiguous-local).
+    /// </summary>
+    public (Interval? Interval, LabScheduler.Domain.Errors.Error? TimeError) Span(
+        string? start, string? end, string? localStart, string? localEnd, DateTimeZone labZone)
+    {
+        var byInstant = start is not null || end is not null;
+        if (byInstant == (localStart is not null || localEnd is not null))
+        {
+            Fail("start", "give either start and end (with offsets) or localStart and localEnd (lab time)");
+            return (null, null);
+        }
+
+        Instant? from, to;
+        if (byInstant)
+        {
+            (from, to) = (Instant(start, "start"), Instant(end, "end"));
+        }
+        else
+        {
+            var (ls, le) = (Local(localStart, "localStart"), Local(localEnd, "localEnd"));
+            if (ls is null || le is null)
+            {
+                return (null, null);
+            }
+
+            var s = LabTime.ResolveStrictly(ls.Value, labZone);
+            var e = LabTime.ResolveStrictly(le.Value, labZone);
+            if (!s.IsSuccess || !e.IsSuccess)
+            {
+                return (null, s.Error ?? e.Error);
+            }
+
+            (from, to) = (s.Value, e.Value);
+        }
+
+        if (from is null || to is null)
+        {
+            return (null, null);
+        }
+
+        if (to <= from)
+        {
+            Fail("end", "must be after start");
+            return (null, null);
+        }
+
+        return (new Interval(from.Value, to.Value), null);
+    }
+
     /// <summary>An RFC 3339 instant, or a date (yyyy-MM-dd) meaning its start in <paramref name="zone"/>.</summary>
     public Instant? InstantOrDate(string? value, string field, DateTimeZone zone) =>
         value is { Length: 10 }
