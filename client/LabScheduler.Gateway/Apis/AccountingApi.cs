@@ -28,7 +28,37 @@ public static class AccountingApi
             .WithSummary("A month's statements per team or institution (by=team|institution), totals per currency (admin; managers for their labs).");
         api.MapGet("/reports/settlement", Settlement).WithName("Settlement")
             .WithSummary("Who used whose instruments in a month: team country, lab country, currency, amount (admin; managers for their labs).");
+        api.MapGet("/reports/heatmap", HeatMapReport).WithName("HeatMap")
+            .WithSummary("Booked minutes by hour of week in each lab's local time: days Monday..Sunday, hours 00..23 (admin; managers for their labs).");
         return api;
+    }
+
+    public sealed record HeatMapResponse(string From, string To, string? LabId, IReadOnlyList<string> Days, long[][] Minutes);
+
+    private static async Task<IResult> HeatMapReport(string? from, string? to, string? labId, HttpContext http, IGrainFactory grains)
+    {
+        var input = new Input();
+        var start = input.Date(from, "from");
+        var end = input.Date(to, "to");
+        if (start is { } s && end is { } e && (e <= s || Period.Between(s, e, PeriodUnits.Days).Days > 366))
+        {
+            input.Fail("to", "must be after from, at most a year later");
+        }
+
+        if (labId is not null && !ReferenceIds.IsValid(labId))
+        {
+            input.Fail("labId", "is not a lab id");
+        }
+
+        if (!input.IsValid)
+        {
+            return ApiProblem.Validation(input.Errors);
+        }
+
+        var map = await grains.GetGrain<IAccountingGrain>(0).HeatMapAsync(http.User.Actor(), start!.Value, end!.Value, labId);
+        return CommandResults.Ok(map, rows => new HeatMapResponse(
+            start.Value.ToString("uuuu-MM-dd", null), end.Value.ToString("uuuu-MM-dd", null), labId,
+            ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"], rows));
     }
 
     public sealed record StatementView(string Key, string Currency, decimal Amount, long Minutes, int Entries);

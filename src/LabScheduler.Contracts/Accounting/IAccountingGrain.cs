@@ -20,6 +20,9 @@ public interface IAccountingGrain : IGrainWithIntegerKey
 
     /// <summary>Who used whose instruments in a month: team country, lab country, currency, amount (admins all labs, managers their own).</summary>
     Task<CommandResult<IReadOnlyList<SettlementItem>>> SettlementAsync(Actor actor, LocalDate month);
+
+    /// <summary>Booked minutes by hour of week in each lab's local time, rows Monday to Sunday, columns 00-23 (admins; managers for their labs).</summary>
+    Task<CommandResult<long[][]>> HeatMapAsync(Actor actor, LocalDate from, LocalDate to, string? labId);
 }
 
 [GenerateSerializer, Immutable, Alias("ls.StatementLine")]

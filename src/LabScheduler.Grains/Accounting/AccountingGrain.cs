@@ -3,6 +3,7 @@ using LabScheduler.Contracts.Catalog;
 using LabScheduler.Contracts.Common;
 using LabScheduler.Contracts.Instruments;
 using LabScheduler.Contracts.Teams;
+using LabScheduler.Domain.Accounting;
 using LabScheduler.Domain.Errors;
 using LabScheduler.Domain.Time;
 using LabScheduler.Grains.Common;
@@ -56,6 +57,29 @@ public sealed class AccountingGrain(LedgerStore ledger, BookingStore bookings, U
 
         var lines = await statements.SettlementAsync(month, labs.Count == 0 ? null : labs);
         return CommandResult<IReadOnlyList<SettlementItem>>.Ok([.. lines.Select(l => new SettlementItem(l.TeamState, l.LabState, l.Currency, l.Amount, l.Minutes))]);
+    }
+
+    async Task<CommandResult<long[][]>> IAccountingGrain.HeatMapAsync(Actor actor, LocalDate from, LocalDate to, string? labId)
+    {
+        var access = await Rights.OfAsync(GrainFactory, actor);
+        if (to <= from || (!access.IsAdmin && (labId is null ? access.ManagedLabs.Count == 0 : !access.Manages(labId))))
+        {
+            return new Problem(ErrorCodes.Forbidden, "The heat map is for administrators, and for managers about their own labs.");
+        }
+
+        var entries = (await GrainFactory.GetGrain<ICatalogGrain>(ICatalogGrain.Key).FindInstrumentsAsync(new InstrumentFilter { LabId = labId }, null, int.MaxValue))
+            .Where(e => access.IsAdmin || access.Manages(e.LabId))
+            .ToDictionary(e => e.Id);
+        var zones = entries.Values.ToDictionary(e => e.Id, e => LabTime.FindZone(e.TimeZone).Value);
+        var spans = await utilization.BookedSpansAsync(
+            [.. entries.Keys.Select(id => (id, new Interval(zones[id].AtStartOfDay(from).ToInstant(), zones[id].AtStartOfDay(to).ToInstant())))]);
+        var map = new HeatMap();
+        foreach (var (instrumentId, span) in spans)
+        {
+            map.Add(span, zones[instrumentId]);
+        }
+
+        return CommandResult<long[][]>.Ok(map.ToRows());
     }
 
     /// <summary>An empty list for admins (every lab), the managed labs for managers, null for anyone else.</summary>

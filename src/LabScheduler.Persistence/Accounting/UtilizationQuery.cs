@@ -48,4 +48,36 @@ public sealed class UtilizationQuery(NpgsqlDataSource dataSource)
 
         return rows;
     }
+
+    /// <summary>The booked spans (clipped to each instrument's window) of bookings that took or hold the time.</summary>
+    public async Task<IReadOnlyList<(string InstrumentId, Interval Span)>> BookedSpansAsync(
+        IReadOnlyList<(string InstrumentId, Interval Window)> scope, CancellationToken cancellationToken = default)
+    {
+        if (scope.Count == 0)
+        {
+            return [];
+        }
+
+        await using var command = dataSource.CreateCommand("""
+            WITH scope AS (
+                SELECT * FROM unnest(@ids, @starts, @ends) AS s(instrument_id, w_start, w_end))
+            SELECT b.instrument_id, greatest(lower(b.during), s.w_start), least(upper(b.during), s.w_end)
+            FROM scope s
+            JOIN bookings b ON b.instrument_id = s.instrument_id AND b.during && tstzrange(s.w_start, s.w_end, '[)')
+            WHERE b.status IN ('confirmed', 'checked-in', 'completed', 'no-show')
+            """);
+        command.Parameters.AddWithValue("ids", scope.Select(s => s.InstrumentId).ToArray());
+        command.Parameters.AddWithValue("starts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, scope.Select(s => s.Window.Start.ToDateTimeUtc()).ToArray());
+        command.Parameters.AddWithValue("ends", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, scope.Select(s => s.Window.End.ToDateTimeUtc()).ToArray());
+        var spans = new List<(string, Interval)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            spans.Add((reader.GetString(0), new Interval(
+                Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc)),
+                Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc)))));
+        }
+
+        return spans;
+    }
 }

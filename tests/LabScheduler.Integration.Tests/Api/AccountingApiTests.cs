@@ -56,4 +56,20 @@ public sealed class AccountingApiTests(ApiFixture api)
         await (await admin.GetAsync("/api/v1/reports/utilization?from=2026-12-01&to=2027-01-01&groupBy=planet")).Expect(HttpStatusCode.BadRequest, "validation");
         await (await admin.GetAsync("/api/v1/reports/utilization?from=2027-01-01&to=2026-12-01")).Expect(HttpStatusCode.BadRequest, "validation");
     }
+
+    [Fact]
+    public async Task HeatMap_CountsBookedMinutesByLocalHourOfWeek()
+    {
+        var instrument = await BookingApiTests.NewInstrument(api);
+        using var alice = await api.As("alice");
+        await (await alice.Post("/api/v1/bookings", new { instrumentId = instrument, teamId = "tnu-catalysis", localStart = "2027-02-17T09:00", localEnd = "2027-02-17T10:30" }))
+            .Expect(HttpStatusCode.Created);
+
+        using var wei = await api.As("wei");
+        var map = await (await wei.GetAsync("/api/v1/reports/heatmap?from=2027-02-17&to=2027-02-18&labId=xian-nmr")).Expect(HttpStatusCode.OK);
+        Assert.Equal("wednesday", map.GetProperty("days")[2].GetString());
+        Assert.Equal(60, map.GetProperty("minutes")[2][9].GetInt64());
+        Assert.Equal(30, map.GetProperty("minutes")[2][10].GetInt64());
+        await (await alice.GetAsync("/api/v1/reports/heatmap?from=2027-02-17&to=2027-02-18&labId=xian-nmr")).Expect(HttpStatusCode.Forbidden, "auth.forbidden");
+    }
 }
