@@ -36,9 +36,9 @@ public sealed class AccountingTests(ClusterFixture fixture) : IDisposable
         var entry = Assert.Single(usage.Value!.Entries);
         Assert.Equal("usage", entry.Kind);
         Assert.Equal("partner", entry.Tariff);
-        Assert.Equal(130, entry.Minutes); // checked in 10 minutes early: the session ran longer than booked
-        Assert.Equal(325m, entry.Amount);
-        Assert.Equal([new CurrencyTotal("CNY", 325m)], usage.Value.Totals);
+        Assert.Equal(120, entry.Minutes); // checking in 10 minutes early is not charged: the session counts from the booked start
+        Assert.Equal(300m, entry.Amount);
+        Assert.Equal([new CurrencyTotal("CNY", 300m)], usage.Value.Totals);
     }
 
     [Fact]

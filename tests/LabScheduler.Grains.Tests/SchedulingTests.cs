@@ -142,4 +142,40 @@ public sealed class SchedulingTests(ClusterFixture fixture) : IDisposable
         Assert.Equal("expired", await StoredStatus(pending.Id));
         Assert.Equal(ErrorCodes.InvalidTransition, (await s.Instrument.ApproveAsync(s.Manager, pending.Id)).Problem?.Code);
     }
+
+    [Fact]
+    public async Task Sweep_AfterDaysOfDowntime_StillCompletesWhatWasDue()
+    {
+        var s = await Scenario.CreateAsync(fixture.Grains);
+        var booking = (await s.Instrument.BookAsync(s.User, Book(s, Morning))).Value!;
+        await fixture.Cluster.DeactivateAsync(s.Instrument);
+
+        // Three days later the activation loads only recent bookings; the sweep reads what is due from the table.
+        fixture.Clock.Reset(Morning.End + Duration.FromDays(3));
+        Assert.Equal(1, await s.Instrument.SweepAsync());
+        Assert.Equal("no-show", await StoredStatus(booking.Id));
+    }
+
+    [Fact]
+    public async Task Blackout_OverASessionInProgress_IsRefusedEvenWhenCancelling_AndChangesNothing()
+    {
+        var s = await Scenario.CreateAsync(fixture.Grains);
+        var booking = (await s.Instrument.BookAsync(s.User, Book(s, Morning))).Value!;
+        fixture.Clock.Reset(Morning.Start);
+        await s.Instrument.CheckInAsync(s.User, booking.Id);
+
+        var refused = await s.Instrument.AddBlackoutAsync(s.Manager, Morning, "power cut", cancelConflicting: true);
+
+        Assert.Equal(ErrorCodes.BlackoutConflict, refused.Problem?.Code);
+        Assert.Empty((await s.Instrument.GetAsync())!.Blackouts);
+        Assert.Equal("checked-in", await StoredStatus(booking.Id));
+    }
+
+    [Fact]
+    public async Task Series_WithNoOccurrence_IsValidation()
+    {
+        var s = await Scenario.CreateAsync(fixture.Grains);
+        var series = await s.Instrument.BookSeriesAsync(s.User, new SeriesCommand { TeamId = s.TeamId, First = Morning, Recurrence = "FREQ=DAILY;UNTIL=20261130" });
+        Assert.Equal(ErrorCodes.Validation, series.Problem?.Code);
+    }
 }

@@ -87,8 +87,7 @@ public static class AccountingApi
         return CommandResults.Ok(result, lines => new Views.Page<SettlementView>([.. lines.Select(l => new SettlementView(l.TeamState, l.LabState, l.Currency, l.Amount, l.Minutes))], null));
     }
 
-    private static LocalDate? ParseMonth(string? month) =>
-        month is null ? null : LocalDatePattern.CreateWithInvariantCulture("uuuu-MM").Parse(month) is { Success: true } parsed ? parsed.Value : null;
+    private static LocalDate? ParseMonth(string? month) => Input.Month(month);
 
     public sealed record UtilizationView(string Key, long OpenMinutes, long BookedMinutes, long UsedMinutes, double Utilization, int NoShows, int Cancellations);
 

@@ -203,9 +203,9 @@ public static class InstrumentsApi
             request.Internal ?? current?.Internal ?? -1,
             request.Partner ?? current?.Partner ?? -1,
             request.External ?? current?.External ?? -1);
-        if (rates.Internal < 0 || rates.Partner < 0 || rates.External < 0)
+        if (new[] { rates.Internal, rates.Partner, rates.External }.Any(r => r is < 0 or > 1_000_000_000m))
         {
-            input.Fail("rates", "need internal, partner and external, none negative");
+            input.Fail("rates", "need internal, partner and external, each 0 to 1000000000 an hour");
         }
 
         return rates;

@@ -16,6 +16,10 @@ public sealed class Input
     private static readonly LocalDateTimePattern LocalPattern = LocalDateTimePattern.ExtendedIso;
     private static readonly LocalDatePattern DatePattern = LocalDatePattern.Iso;
 
+    // Times outside these years are refused as input (they are no booking's, and they overflow date arithmetic).
+    private const int MinYear = 1900;
+    private const int MaxYear = 2200;
+
     public Dictionary<string, string[]> Errors { get; } = [];
 
     public bool IsValid => Errors.Count == 0;
@@ -85,9 +89,9 @@ public sealed class Input
         }
 
         var parsed = Rfc3339.Parse(value);
-        if (!parsed.Success)
+        if (!parsed.Success || parsed.Value.Year is < MinYear or > MaxYear)
         {
-            Fail(field, "must be an RFC 3339 date-time with an offset, e.g. 2026-12-01T09:00:00+08:00");
+            Fail(field, "must be an RFC 3339 date-time with an offset, e.g. 2026-12-01T09:00:00+08:00, between 1900 and 2200");
             return null;
         }
 
@@ -104,7 +108,7 @@ public sealed class Input
         }
 
         var parsed = LocalPattern.Parse(value.Length == 16 ? value + ":00" : value);
-        if (!parsed.Success)
+        if (!parsed.Success || parsed.Value.Year is < MinYear or > MaxYear)
         {
             Fail(field, "must be a local date-time without offset, e.g. 2026-12-01T09:00:00");
             return null;
@@ -174,14 +178,21 @@ public sealed class Input
     public LocalDate? Date(string? value, string field)
     {
         var parsed = value is null ? null : DatePattern.Parse(value);
-        if (parsed is not { Success: true })
+        if (parsed is not { Success: true } || parsed.Value.Year is < MinYear or > MaxYear)
         {
-            Fail(field, "must be a date, e.g. 2026-12-31");
+            Fail(field, "must be a date, e.g. 2026-12-31, between 1900 and 2200");
             return null;
         }
 
         return parsed.Value;
     }
+
+    /// <summary>A calendar month as yyyy-MM (its first day), or null.</summary>
+    public static LocalDate? Month(string? value) =>
+        value is not null && LocalDatePattern.CreateWithInvariantCulture("uuuu-MM").Parse(value) is { Success: true } parsed
+            && parsed.Value.Year is >= MinYear and <= MaxYear
+            ? parsed.Value
+            : null;
 
     /// <summary>"HH:mm" or "24:00" (when allowed); null on error.</summary>
     public (LocalTime Time, bool EndOfDay)? TimeOfDay(string? value, string field, bool allowEndOfDay)

@@ -72,7 +72,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
         {
             await claim.SaveAsync(
                 new StoredResponse(hash, http.Response.StatusCode, http.Response.ContentType, http.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, body),
-                http.RequestAborted);
+                CancellationToken.None); // a client that gave up waiting retries: the answer must be there for it
         }
 
         await original.WriteAsync(body, http.RequestAborted);

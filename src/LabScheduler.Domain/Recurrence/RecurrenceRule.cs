@@ -169,8 +169,10 @@ public sealed record RecurrenceRule
     {
         var produced = 0;
         var limit = Count ?? MaxOccurrences;
-        // Ten years of periods bounds the search even for rules that rarely match (e.g. BYMONTHDAY=31 every 12 months).
-        for (var period = 0; period < 3660 && produced < limit; period++)
+        // Twenty years bound the search, also for rules that rarely match (BYMONTHDAY=31 every 12 months)
+        // and for intervals so long that date arithmetic would leave the calendar.
+        var maxStep = Frequency switch { Frequency.Daily => 20 * 366, Frequency.Weekly => 20 * 53, _ => 20 * 12 };
+        for (var period = 0; (long)period * Interval <= maxStep && produced < limit; period++)
         {
             foreach (var date in Candidates(first, period * Interval))
             {

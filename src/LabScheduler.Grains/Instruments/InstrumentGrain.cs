@@ -34,6 +34,9 @@ public sealed partial class InstrumentGrain(
     // How far back an activation loads bookings that still hold time (ended but not yet completed).
     private static readonly Duration LoadBack = Duration.FromDays(1);
 
+    // The ledger keeps hourly rates as numeric(18,4).
+    private const decimal MaxRate = 1_000_000_000m;
+
     // Check-in opens this long before the start (shared/API.md).
     private static readonly Duration CheckInWindow = Duration.FromMinutes(15);
 
@@ -154,6 +157,18 @@ public sealed partial class InstrumentGrain(
         }
 
         var hit = _calendar.Overlapping(interval).Where(e => _holding.ContainsKey(e.Id)).Select(e => _holding[e.Id]).ToList();
+
+        // A session in progress (checked in) cannot be cancelled: such a blackout is refused whatever the flag says,
+        // before anything is written.
+        var inProgress = hit.Where(b => b.Status == BookingStatus.CheckedIn).ToList();
+        if (inProgress.Count > 0)
+        {
+            return new Problem(ErrorCodes.BlackoutConflict, $"The blackout would hit {inProgress.Count} session(s) in progress; start it after they end.")
+            {
+                Items = [.. inProgress.Select(b => b.Id.ToString())],
+            };
+        }
+
         if (hit.Count > 0 && !cancelConflicting)
         {
             return new Problem(ErrorCodes.BlackoutConflict, $"The blackout would hit {hit.Count} booking(s); set cancelConflicting to cancel them.")
@@ -290,6 +305,11 @@ public sealed partial class InstrumentGrain(
 
         var zone = LabTime.FindZone(state.State.TimeZone).Value;
         var occurrences = SeriesExpansion.Expand(command.First, rule.Value, zone);
+        if (occurrences.Count == 0)
+        {
+            return new Problem(ErrorCodes.Validation, "The recurrence yields no occurrence from the first one on.");
+        }
+
         var now = Now();
         var schedule = Schedule(definition);
 
@@ -404,17 +424,26 @@ public sealed partial class InstrumentGrain(
         var now = Now();
         var noShowAfter = Duration.FromMinutes(definition.Rules.NoShowMinutes);
         var changed = 0;
-        foreach (var booking in _holding.Values.Where(b => b.Interval.Start <= now).OrderBy(b => b.Interval.Start).ToList())
+        // From the table, not only from memory: bookings that ended long before this activation are due too.
+        foreach (var booking in await store.StartedHoldingTimeAsync(Id, now))
         {
             if (DueTransition(booking, now, noShowAfter) is not { } due)
             {
                 continue;
             }
 
-            if ((await TransitionAsync(booking.Id, due.Target, due.Reason, end: due.Target == BookingStatus.Completed)).IsSuccess)
+            try
             {
-                changed++;
-                LogSwept(logger, Id, booking.Id, BookingLifecycle.ToWire(due.Target));
+                if ((await TransitionAsync(booking.Id, due.Target, due.Reason, end: due.Target == BookingStatus.Completed)).IsSuccess)
+                {
+                    changed++;
+                    LogSwept(logger, Id, booking.Id, BookingLifecycle.ToWire(due.Target));
+                }
+            }
+            catch (Npgsql.PostgresException e)
+            {
+                // One row that cannot be written must not hold up the others; it is tried again next run.
+                LogSweepFailed(logger, e, Id, booking.Id);
             }
         }
 
@@ -611,7 +640,7 @@ public sealed partial class InstrumentGrain(
             _ => definition.Rates.External,
         };
         Interval? actual = target == BookingStatus.Completed && endedAt is { } end
-            ? new Interval(IntervalMath.Min(booking.CheckedInAt ?? booking.Interval.Start, end), end)
+            ? new Interval(IntervalMath.Min(IntervalMath.Max(booking.CheckedInAt ?? booking.Interval.Start, booking.Interval.Start), end), end)
             : null;
         var charge = Charging.For(booking.Interval, actual, target == BookingStatus.NoShow, definition.Rules.Charging, tariff, rate, LabTime.FindZone(state.State.TimeZone).Value);
         return charge is null ? null : new LedgerEntry
@@ -697,7 +726,8 @@ public sealed partial class InstrumentGrain(
             partial && name is null ? null : Checks.Text(name, "name"),
             partial && category is null ? null : Checks.Category(category),
             rates is null ? (partial ? null : new Problem(ErrorCodes.Validation, "rates are required.")) :
-                rates is { Internal: >= 0, Partner: >= 0, External: >= 0 } ? null : new Problem(ErrorCodes.Validation, "rates must not be negative."),
+                rates is { Internal: >= 0 and <= MaxRate, Partner: >= 0 and <= MaxRate, External: >= 0 and <= MaxRate }
+                    ? null : new Problem(ErrorCodes.Validation, $"rates must be 0 to {MaxRate:0} an hour."),
             ruleErrors.Count == 0 ? null : new Problem(ErrorCodes.Validation, string.Join("; ", ruleErrors.Select(e => $"{e.Key} {e.Value}"))));
     }
 
@@ -725,6 +755,9 @@ public sealed partial class InstrumentGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instrument {InstrumentId}: the database refused an overlap memory allowed ({Start} to {End}); reloading the calendar")]
     private static partial void LogRefusedByDatabase(ILogger logger, string instrumentId, Instant start, Instant end);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Instrument {InstrumentId}: booking {BookingId} could not be moved on by the sweep")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception, string instrumentId, Guid bookingId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instrument {InstrumentId}: booking {BookingId} became {Status} as time passed")]
     private static partial void LogSwept(ILogger logger, string instrumentId, Guid bookingId, string status);

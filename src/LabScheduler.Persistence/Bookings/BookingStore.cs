@@ -198,6 +198,19 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         p.AddWithValue("noticeCreated", NpgsqlDbType.TimestampTz, created.ToDateTimeUtc());
     }
 
+    /// <summary>An instrument's bookings that still hold time and have started by <paramref name="now"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<Booking>> StartedHoldingTimeAsync(string instrumentId, Instant now, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {Columns} FROM bookings
+            WHERE instrument_id = @instrument AND status IN ('pending', 'confirmed', 'checked-in') AND lower(during) <= @now
+            ORDER BY lower(during)
+            """);
+        command.Parameters.AddWithValue("instrument", instrumentId);
+        command.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, now.ToDateTimeUtc());
+        return await ReadAll(command, cancellationToken);
+    }
+
     /// <summary>The bookings of a series, by start.</summary>
     public async Task<IReadOnlyList<Booking>> FindSeriesAsync(Guid seriesId, CancellationToken cancellationToken = default)
     {

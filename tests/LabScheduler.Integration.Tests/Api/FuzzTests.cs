@@ -15,7 +15,8 @@ public sealed class FuzzTests(ApiFixture api)
     [
         "null", "true", "0", "-1", "1e309", "2147483648", "\"\"", "\"x\"", "[]", "{}", "[[[[[[[[]]]]]]]]",
         "\"2026-13-45T99:99:99+08:00\"", "\"2026-12-01T09:00:00+25:00\"", "\"2026-12-01T09:00\"", "\"2026-02-30\"", "\"24:00\"", "\"-0001-01-01T00:00:00Z\"",
-        "\"9999-12-31T23:59:59Z\"", "\"Mars/Olympus\"", "\"../../etc/passwd\"", "\"%00\"", "\"\\u0000\"", "\"<script>alert(1)</script>\"",
+        "\"9999-12-31T23:59:59Z\"", "\"9999-12-31T23:00:00-14:00\"", "\"9999-12-31T23:00:00\"", "\"0001-01-01T00:00:00+01:00\"",
+        "\"FREQ=MONTHLY;INTERVAL=366;COUNT=366\"", "\"Mars/Olympus\"", "\"../../etc/passwd\"", "\"%00\"", "\"\\u0000\"", "\"<script>alert(1)</script>\"",
         "\"' OR 1=1 --\"", "\"xian-nmr-600\"", "\"tnu-catalysis\"", "\"2026-12-01T09:00:00+08:00\"", "\"Asia/Shanghai\"", "\"monday\"",
         "\"" + new string('a', 5000) + "\"", "\"" + new string('9', 300) + "\"", "{\"$type\":\"System.IO.File\"}", "\"\\ud800\"",
     ];
@@ -23,7 +24,7 @@ public sealed class FuzzTests(ApiFixture api)
     private static readonly string[] Fields =
     [
         "instrumentId", "teamId", "start", "end", "localStart", "localEnd", "purpose", "id", "name", "timeZone", "memberState",
-        "weekly", "closedDates", "rules", "rates", "status", "reason", "cancelConflicting", "minutesPerMonth", "userId", "roles",
+        "weekly", "closedDates", "rules", "rates", "status", "reason", "cancelConflicting", "minutesPerMonth", "userId", "roles", "recurrence",
     ];
 
     private static readonly string[] Paths =
@@ -31,7 +32,7 @@ public sealed class FuzzTests(ApiFixture api)
         "/api/v1/bookings", "/api/v1/users", "/api/v1/labs", "/api/v1/teams", "/api/v1/labs/xian-nmr/instruments",
         "/api/v1/instruments/xian-nmr-600/blackouts", "/api/v1/bookings/{id}/cancel", "/api/v1/bookings/{id}/approve",
         "/api/v1/instruments/xian-nmr-600/opening-hours", "/api/v1/instruments/xian-nmr-600", "/api/v1/teams/tnu-catalysis/quotas/xian-nmr-600",
-        "/api/v1/auth/dev-token",
+        "/api/v1/auth/dev-token", "/api/v1/booking-series", "/api/v1/instruments/xian-nmr-600/waitlist",
     ];
 
     private static readonly string[] GetPaths =
@@ -39,14 +40,16 @@ public sealed class FuzzTests(ApiFixture api)
         "/api/v1/instruments/xian-nmr-600/free?from={v}&to=2026-12-02", "/api/v1/instruments/{v}", "/api/v1/bookings/{v}", "/api/v1/users/{v}",
         "/api/v1/bookings?from={v}", "/api/v1/bookings?limit={v}", "/api/v1/bookings?cursor={v}", "/api/v1/instruments?category={v}",
         "/api/v1/labs/{v}", "/api/v1/bookings?tz={v}", "/api/v1/instruments/xian-nmr-600/free?from=2026-12-01&to=2026-12-02&tz={v}",
-        "/api/v1/{v}", "/api/v1/labs?cursor={v}", "/api/v1/bookings?status={v}",
+        "/api/v1/{v}", "/api/v1/labs?cursor={v}", "/api/v1/bookings?status={v}", "/api/v1/teams/tnu-catalysis/usage?month={v}",
+        "/api/v1/reports/utilization?from={v}&to=2027-01-01", "/api/v1/slots?category=nmr&durationMinutes=60&from={v}",
+        "/api/v1/reports/statements?month={v}",
     ];
 
     // No %00 in paths: the in-process test host refuses it before the app sees it (Kestrel answers 400 itself).
     private static readonly string[] PathValues =
     [
         "..%2f..%2fetc%2fpasswd", "%2e%2e", "a%20b", "%ff%fe", "null", "-1", "999999999999999999999", "2026-99-99", "Mars%2FOlympus",
-        new string('x', 3000), "%3Cscript%3E", "' OR '1'='1", "00000000-0000-0000-0000-000000000000", "%C0%AE%C0%AE", "1001", "0",
+        new string('x', 3000), "0000-01", "0000-01-01", "9999-12", "0001-01-01T00:00:00%2B01:00", "%3Cscript%3E", "' OR '1'='1", "00000000-0000-0000-0000-000000000000", "%C0%AE%C0%AE", "1001", "0",
     ];
 
     private async Task<string> BookingsFingerprint() =>
