@@ -1,5 +1,6 @@
 using LabScheduler.Contracts.Accounting;
 using LabScheduler.Contracts.Bookings;
+using LabScheduler.Contracts.Common;
 using LabScheduler.Domain.Bookings;
 using LabScheduler.Domain.Errors;
 using NodaTime;
@@ -97,5 +98,31 @@ public sealed class AccountingTests(ClusterFixture fixture) : IDisposable
         Assert.Equal(5, attempts.Count(a => a.IsSuccess));
         Assert.All(attempts.Where(a => !a.IsSuccess), a => Assert.Equal(ErrorCodes.QuotaExceeded, a.Problem?.Code));
         Assert.Equal(300, (await fixture.Grains.GetGrain<IAccountingGrain>(0).TeamUsageAsync(s.User, s.TeamId, new LocalDate(2026, 12, 1))).Value!.Quotas.Single().UsedMinutes);
+    }
+
+    [Fact]
+    public async Task Correction_IsAReversalPlusANewEntry_NeverAnUpdate()
+    {
+        var s = await Scenario.CreateAsync(fixture.Grains);
+        await s.Instrument.BookAsync(s.User, Book(s, Morning));
+        fixture.Clock.Reset(Morning.End);
+        await s.Instrument.SweepAsync();
+        var accounting = fixture.Grains.GetGrain<IAccountingGrain>(0);
+        var december = new LocalDate(2026, 12, 1);
+        var original = Assert.Single((await accounting.TeamUsageAsync(s.User, s.TeamId, december)).Value!.Entries);
+        Assert.Equal(300m, original.Amount); // no-show, 120 minutes at 150 an hour
+
+        Assert.Equal(ErrorCodes.Forbidden, (await accounting.CorrectAsync(s.User, original.EntryId, 60)).Problem?.Code);
+        var corrected = await accounting.CorrectAsync(s.Manager, original.EntryId, 60);
+        Assert.Equal(150m, corrected.Value?.Amount);
+        Assert.Equal(ErrorCodes.InvalidTransition, (await accounting.CorrectAsync(s.Manager, original.EntryId, 30)).Problem?.Code);
+
+        var usage = (await accounting.TeamUsageAsync(s.User, s.TeamId, december)).Value!;
+        Assert.Equal([300m, -300m, 150m], usage.Entries.Select(e => e.Amount));
+        Assert.Equal([new CurrencyTotal("CNY", 150m)], usage.Totals);
+        Assert.Equal(150m, (await accounting.StatementsAsync(Actor.System, december, "team")).Value!.Single(l => l.Key == s.TeamId).Amount);
+
+        // The newest entry can be corrected again.
+        Assert.Equal(0m, (await accounting.CorrectAsync(s.Manager, corrected.Value!.EntryId, 0)).Value?.Amount);
     }
 }

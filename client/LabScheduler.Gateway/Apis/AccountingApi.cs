@@ -10,7 +10,13 @@ namespace LabScheduler.Gateway.Apis;
 /// <summary>Usage accounting.</summary>
 public static class AccountingApi
 {
-    public sealed record UsageEntryView(string BookingId, string InstrumentId, string LabId, int Minutes, string Tariff, decimal Amount, string Currency, string Kind);
+    public sealed record UsageEntryView(string Id, string BookingId, string InstrumentId, string LabId, int Minutes, string Tariff, decimal Amount, string Currency, string Kind)
+    {
+        public static UsageEntryView Of(UsageEntry e) =>
+            new(e.EntryId.ToString(), e.BookingId.ToString(), e.InstrumentId, e.LabId, e.Minutes, e.Tariff, e.Amount, e.Currency, e.Kind);
+    }
+
+    public sealed record CorrectionRequest(int? ChargedMinutes);
 
     public sealed record TotalView(string Currency, decimal Amount);
 
@@ -28,9 +34,27 @@ public static class AccountingApi
             .WithSummary("A month's statements per team or institution (by=team|institution), totals per currency (admin; managers for their labs).");
         api.MapGet("/reports/settlement", Settlement).WithName("Settlement")
             .WithSummary("Who used whose instruments in a month: team country, lab country, currency, amount (admin; managers for their labs).");
+        api.MapPost("/usage-entries/{id}/correct", Correct).WithMetadata(new Idempotency.IdempotentAttribute()).WithName("CorrectUsage")
+            .WithSummary("Corrects a ledger entry: a reversal plus a new entry for chargedMinutes (admin; the lab's managers).");
         api.MapGet("/reports/heatmap", HeatMapReport).WithName("HeatMap")
             .WithSummary("Booked minutes by hour of week in each lab's local time: days Monday..Sunday, hours 00..23 (admin; managers for their labs).");
         return api;
+    }
+
+    private static async Task<IResult> Correct(string id, CorrectionRequest? request, HttpContext http, IGrainFactory grains)
+    {
+        if (!Guid.TryParse(id, out var entryId))
+        {
+            return ApiProblem.NotFound($"No ledger entry '{id}'.");
+        }
+
+        if (request?.ChargedMinutes is not int minutes)
+        {
+            return ApiProblem.Validation("chargedMinutes", "is required: whole minutes");
+        }
+
+        var corrected = await grains.GetGrain<IAccountingGrain>(0).CorrectAsync(http.User.Actor(), entryId, minutes);
+        return CommandResults.Ok(corrected, UsageEntryView.Of);
     }
 
     public sealed record HeatMapResponse(string From, string To, string? LabId, IReadOnlyList<string> Days, long[][] Minutes);
@@ -157,7 +181,7 @@ public static class AccountingApi
         return CommandResults.Ok(usage, u => new UsageResponse(
             u.TeamId,
             u.Month.ToString("uuuu-MM", null),
-            [.. u.Entries.Select(e => new UsageEntryView(e.BookingId.ToString(), e.InstrumentId, e.LabId, e.Minutes, e.Tariff, e.Amount, e.Currency, e.Kind))],
+            [.. u.Entries.Select(UsageEntryView.Of)],
             [.. u.Totals.Select(t => new TotalView(t.Currency, t.Amount))],
             [.. u.Quotas.Select(q => new QuotaView(q.InstrumentId, q.MinutesPerMonth, q.UsedMinutes))]));
     }

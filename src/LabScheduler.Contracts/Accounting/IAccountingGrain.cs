@@ -21,6 +21,12 @@ public interface IAccountingGrain : IGrainWithIntegerKey
     /// <summary>Who used whose instruments in a month: team country, lab country, currency, amount (admins all labs, managers their own).</summary>
     Task<CommandResult<IReadOnlyList<SettlementItem>>> SettlementAsync(Actor actor, LocalDate month);
 
+    /// <summary>
+    /// Corrects a ledger entry (admin, or a manager of its lab): a reversal of it and a new entry for
+    /// <paramref name="chargedMinutes"/> at the same rate. The month's statement shows both.
+    /// </summary>
+    Task<CommandResult<UsageEntry>> CorrectAsync(Actor actor, Guid entryId, int chargedMinutes);
+
     /// <summary>Booked minutes by hour of week in each lab's local time, rows Monday to Sunday, columns 00-23 (admins; managers for their labs).</summary>
     Task<CommandResult<long[][]>> HeatMapAsync(Actor actor, LocalDate from, LocalDate to, string? labId);
 }
@@ -60,7 +66,11 @@ public sealed record UsageEntry(
     [property: Id(4)] string Tariff,
     [property: Id(5)] decimal Amount,
     [property: Id(6)] string Currency,
-    [property: Id(7)] string Kind);
+    [property: Id(7)] string Kind)
+{
+    /// <summary>The ledger row's id (corrections name it).</summary>
+    [Id(8)] public Guid EntryId { get; init; }
+}
 
 [GenerateSerializer, Immutable, Alias("ls.CurrencyTotal")]
 public sealed record CurrencyTotal([property: Id(0)] string Currency, [property: Id(1)] decimal Amount);

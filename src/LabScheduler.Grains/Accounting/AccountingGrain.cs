@@ -16,7 +16,8 @@ namespace LabScheduler.Grains.Accounting;
 
 /// <inheritdoc cref="IAccountingGrain"/>
 [StatelessWorker]
-public sealed class AccountingGrain(LedgerStore ledger, BookingStore bookings, UtilizationQuery utilization, StatementQueries statements) : Grain, IAccountingGrain
+public sealed class AccountingGrain(
+    LedgerStore ledger, BookingStore bookings, UtilizationQuery utilization, StatementQueries statements, IClock clock) : Grain, IAccountingGrain
 {
     async Task<CommandResult<IReadOnlyList<StatementLine>>> IAccountingGrain.StatementsAsync(Actor actor, LocalDate month, string by)
     {
@@ -81,6 +82,32 @@ public sealed class AccountingGrain(LedgerStore ledger, BookingStore bookings, U
 
         return CommandResult<long[][]>.Ok(map.ToRows());
     }
+
+    async Task<CommandResult<UsageEntry>> IAccountingGrain.CorrectAsync(Actor actor, Guid entryId, int chargedMinutes)
+    {
+        if (chargedMinutes is < 0 or > 31 * 1440)
+        {
+            return new Problem(ErrorCodes.Validation, "chargedMinutes must be 0 to 44640.");
+        }
+
+        if (await ledger.FindAsync(entryId) is not { } original)
+        {
+            return Checks.NotFound("ledger entry", entryId.ToString());
+        }
+
+        if (!(await Rights.OfAsync(GrainFactory, actor)).Manages(original.LabId))
+        {
+            return new Problem(ErrorCodes.Forbidden, "Only administrators and the lab's managers may correct its ledger.");
+        }
+
+        var corrected = await ledger.CorrectAsync(entryId, chargedMinutes, clock.GetCurrentInstant());
+        return corrected is null
+            ? new Problem(ErrorCodes.InvalidTransition, "That entry is a reversal or was corrected already; correct the newest entry instead.")
+            : CommandResult<UsageEntry>.Ok(Entry(corrected));
+    }
+
+    private static UsageEntry Entry(LedgerEntry r) =>
+        new(r.BookingId, r.InstrumentId, r.LabId, r.ChargedMinutes, r.Tariff, r.Amount, r.Currency, r.Kind) { EntryId = r.Id };
 
     /// <summary>An empty list for admins (every lab), the managed labs for managers, null for anyone else.</summary>
     private async Task<IReadOnlyList<string>?> LabsInViewAsync(Actor actor)
@@ -164,7 +191,7 @@ public sealed class AccountingGrain(LedgerStore ledger, BookingStore bookings, U
         }
 
         var rows = await ledger.ForTeamMonthAsync(teamId, month);
-        var entries = rows.Select(r => new UsageEntry(r.BookingId, r.InstrumentId, r.LabId, r.ChargedMinutes, r.Tariff, r.Amount, r.Currency, r.Kind)).ToList();
+        var entries = rows.Select(Entry).ToList();
         var totals = rows.GroupBy(r => r.Currency).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new CurrencyTotal(g.Key, g.Sum(r => r.Amount))).ToList();
 
         var quotas = new List<QuotaUse>();

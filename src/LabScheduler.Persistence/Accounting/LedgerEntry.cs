@@ -14,6 +14,9 @@ public sealed record LedgerEntry
 
     public Guid? Reverses { get; init; }
 
+    /// <summary>For a correcting entry: the entry it replaces.</summary>
+    public Guid? Corrects { get; init; }
+
     public required string TeamId { get; init; }
 
     public required string TeamState { get; init; }

@@ -112,7 +112,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
                 SELECT @lId, @id, @lKind, NULL, @lTeam, @lTeamState, @lInstrument, @lLab, @lLabState, @lTariff,
                        @lBooked, @lActual, @lCharged, @lRate, @lAmount, @lCurrency, @lMonth, @updated
                 WHERE @withLedger AND EXISTS (SELECT 1 FROM written)
-                ON CONFLICT (booking_id) WHERE kind <> 'reversal' DO NOTHING)
+                ON CONFLICT (booking_id) WHERE kind <> 'reversal' AND corrects IS NULL DO NOTHING)
             SELECT count(*) FROM written
             """);
         AddNotices(command.Parameters, notices ?? [], updatedAt);

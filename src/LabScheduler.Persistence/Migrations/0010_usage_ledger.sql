@@ -3,9 +3,13 @@
 -- a new row, never an update, so a month's statement never changes silently.
 CREATE TABLE usage_ledger (
     id              uuid          PRIMARY KEY,
+    -- The order rows were written in (a statement reads top to bottom).
+    seq             bigint        GENERATED ALWAYS AS IDENTITY,
     booking_id      uuid          NOT NULL,
     kind            text          NOT NULL CHECK (kind IN ('usage', 'no-show', 'reversal')),
     reverses        uuid          NULL REFERENCES usage_ledger (id),
+    -- A correcting entry names the entry it replaces (which a reversal cancelled).
+    corrects        uuid          NULL REFERENCES usage_ledger (id),
     team_id         text          NOT NULL,
     team_state      text          NOT NULL,
     instrument_id   text          NOT NULL,
@@ -22,8 +26,11 @@ CREATE TABLE usage_ledger (
     created_at      timestamptz   NOT NULL
 );
 
--- Exactly one outcome row per booking, whatever retries or restarts happen.
-CREATE UNIQUE INDEX usage_ledger_one_outcome ON usage_ledger (booking_id) WHERE kind <> 'reversal';
+-- Exactly one original outcome row per booking, whatever retries or restarts happen; corrections
+-- add a reversal and a correcting row, and each entry is reversed or corrected at most once.
+CREATE UNIQUE INDEX usage_ledger_one_outcome ON usage_ledger (booking_id) WHERE kind <> 'reversal' AND corrects IS NULL;
+CREATE UNIQUE INDEX usage_ledger_one_reversal ON usage_ledger (reverses) WHERE reverses IS NOT NULL;
+CREATE UNIQUE INDEX usage_ledger_one_correction ON usage_ledger (corrects) WHERE corrects IS NOT NULL;
 CREATE INDEX usage_ledger_team_month ON usage_ledger (team_id, month);
 CREATE INDEX usage_ledger_lab_month ON usage_ledger (lab_id, month);
 CREATE INDEX usage_ledger_instrument_month ON usage_ledger (instrument_id, month);
