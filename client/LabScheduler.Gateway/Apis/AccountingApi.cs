@@ -36,9 +36,30 @@ public static class AccountingApi
             .WithSummary("Who used whose instruments in a month: team country, lab country, currency, amount (admin; managers for their labs).");
         api.MapPost("/usage-entries/{id}/correct", Correct).WithMetadata(new Idempotency.IdempotentAttribute()).WithName("CorrectUsage")
             .WithSummary("Corrects a ledger entry: a reversal plus a new entry for chargedMinutes (admin; the lab's managers).");
+        api.MapGet("/instruments/{id}/shares", SharesReport).WithName("Shares")
+            .WithSummary("Member-state shares of a month (lab zone): percent, entitled, booked and used minutes per country or \"*\" (managers, admin).");
         api.MapGet("/reports/heatmap", HeatMapReport).WithName("HeatMap")
             .WithSummary("Booked minutes by hour of week in each lab's local time: days Monday..Sunday, hours 00..23 (admin; managers for their labs).");
         return api;
+    }
+
+    public sealed record ShareView(string Key, int Percent, long EntitledMinutes, long BookedMinutes, long UsedMinutes);
+
+    private static async Task<IResult> SharesReport(string id, string? month, HttpContext http, IGrainFactory grains)
+    {
+        if (!ReferenceIds.IsValid(id))
+        {
+            return ApiProblem.NotFound($"No instrument '{id}'.");
+        }
+
+        if (ParseMonth(month) is not { } parsed)
+        {
+            return ApiProblem.Validation("month", "is required, as yyyy-MM (e.g. 2026-12)");
+        }
+
+        var shares = await grains.GetGrain<LabScheduler.Contracts.Instruments.IInstrumentGrain>(id).GetSharesAsync(http.User.Actor(), parsed);
+        return CommandResults.Ok(shares, items => new Views.Page<ShareView>(
+            [.. items.Select(s => new ShareView(s.Key, s.Percent, s.EntitledMinutes, s.BookedMinutes, s.UsedMinutes))], null));
     }
 
     private static async Task<IResult> Correct(string id, CorrectionRequest? request, HttpContext http, IGrainFactory grains)

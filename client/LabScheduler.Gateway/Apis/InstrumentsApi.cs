@@ -18,7 +18,8 @@ public static class InstrumentsApi
     public sealed record RulesRequest(
         int? SlotMinutes, int? MinMinutes, int? MaxMinutes, int? BufferMinutes, int? LeadMinutes, int? HorizonDays,
         bool? RequiresApproval, bool? RequiresAuthorization, int? Capacity, int? NoShowMinutes, bool? WaitlistAutoBook = null, int? OfferMinutes = null,
-        bool? ChargeActual = null, bool? ChargeNoShow = null, int? MinimumChargeMinutes = null)
+        bool? ChargeActual = null, bool? ChargeNoShow = null, int? MinimumChargeMinutes = null,
+        Dictionary<string, int>? Shares = null, bool? SharesHard = null)
     {
         /// <summary>These rules over <paramref name="current"/>: fields left out keep their value.</summary>
         public BookingRules Over(BookingRules current) => current with
@@ -38,6 +39,8 @@ public static class InstrumentsApi
             ChargeActual = ChargeActual ?? current.ChargeActual,
             ChargeNoShow = ChargeNoShow ?? current.ChargeNoShow,
             MinimumChargeMinutes = MinimumChargeMinutes ?? current.MinimumChargeMinutes,
+            Shares = Shares ?? current.Shares,
+            SharesHard = SharesHard ?? current.SharesHard,
         };
     }
 

@@ -32,12 +32,12 @@ public sealed record RatesView(decimal Internal, decimal Partner, decimal Extern
 public sealed record RulesView(
     int SlotMinutes, int MinMinutes, int MaxMinutes, int BufferMinutes, int LeadMinutes, int HorizonDays,
     bool RequiresApproval, bool RequiresAuthorization, int Capacity, int NoShowMinutes, bool WaitlistAutoBook, int OfferMinutes,
-    bool ChargeActual, bool ChargeNoShow, int MinimumChargeMinutes)
+    bool ChargeActual, bool ChargeNoShow, int MinimumChargeMinutes, IReadOnlyDictionary<string, int> Shares, bool SharesHard)
 {
     public static RulesView Of(BookingRules r) => new(
         r.SlotMinutes, r.MinMinutes, r.MaxMinutes, r.BufferMinutes, r.LeadMinutes, r.HorizonDays,
         r.RequiresApproval, r.RequiresAuthorization, r.Capacity, r.NoShowMinutes, r.WaitlistAutoBook, r.OfferMinutes,
-        r.ChargeActual, r.ChargeNoShow, r.MinimumChargeMinutes);
+        r.ChargeActual, r.ChargeNoShow, r.MinimumChargeMinutes, r.Shares, r.SharesHard);
 }
 
 public sealed record InstrumentResponse(
@@ -84,7 +84,8 @@ public sealed record FreeResponse(string InstrumentId, IReadOnlyList<IntervalVie
 public sealed record BookingResponse(
     string Id, string InstrumentId, string LabId, string TeamId, string UserId, string Status,
     string Start, string End, ZonedSpan Lab, ZonedSpan Requester, string Purpose,
-    string CreatedAt, string UpdatedAt, string? StatusReason, string? SeriesId, string? CheckedInAt, string? EndedAt)
+    string CreatedAt, string UpdatedAt, string? StatusReason, string? SeriesId, string? CheckedInAt, string? EndedAt,
+    string TeamState, IReadOnlyList<string> Warnings)
 {
     public static BookingResponse Of(Booking b, DateTimeZone lab, DateTimeZone requester)
     {
@@ -93,7 +94,8 @@ public sealed record BookingResponse(
             b.Id.ToString(), b.InstrumentId, b.LabId, b.TeamId, b.UserId, BookingLifecycle.ToWire(b.Status),
             span.Start, span.End, span.Lab, span.Requester, b.Purpose,
             Utc.Render(b.CreatedAt), Utc.Render(b.UpdatedAt), b.StatusReason, b.SeriesId?.ToString(),
-            b.CheckedInAt is { } checkedIn ? Utc.Render(checkedIn) : null, b.EndedAt is { } ended ? Utc.Render(ended) : null);
+            b.CheckedInAt is { } checkedIn ? Utc.Render(checkedIn) : null, b.EndedAt is { } ended ? Utc.Render(ended) : null,
+            b.TeamState, b.Warnings);
     }
 }
 

@@ -45,6 +45,12 @@ public sealed record Booking
 
     /// <summary>When the session actually ended (check-out, or the booked end when never checked out).</summary>
     [Id(15)] public Instant? EndedAt { get; init; }
+
+    /// <summary>The booking team's country when booked (member-state shares count by it).</summary>
+    [Id(16)] public string TeamState { get; init; } = "";
+
+    /// <summary>Soft-rule warnings given with the booking (e.g. a member-state share passed); not stored.</summary>
+    [Id(17)] public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
 /// <summary>A request to book: for which team, when, why (the booker is the actor).</summary>

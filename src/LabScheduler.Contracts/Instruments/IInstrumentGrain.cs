@@ -86,9 +86,21 @@ public interface IInstrumentGrain : IGrainWithStringKey
     /// <summary>The bookings holding time that overlap a window, by start.</summary>
     Task<IReadOnlyList<Booking>> GetCalendarAsync(Interval window);
 
+    /// <summary>Member-state shares of a month (lab zone): entitled versus booked versus used (managers, admin).</summary>
+    Task<CommandResult<IReadOnlyList<ShareUse>>> GetSharesAsync(Actor actor, LocalDate month);
+
     /// <summary>Free intervals in a window: open, not blacked out, not booked (buffers counted; with seats, at least one free).</summary>
     Task<IReadOnlyList<Interval>> GetFreeAsync(Interval window);
 }
+
+/// <summary>One share of an instrument's month: the country (or "*"), its percent, and minutes entitled, booked, used.</summary>
+[GenerateSerializer, Immutable, Alias("ls.ShareUse")]
+public sealed record ShareUse(
+    [property: Id(0)] string Key,
+    [property: Id(1)] int Percent,
+    [property: Id(2)] long EntitledMinutes,
+    [property: Id(3)] long BookedMinutes,
+    [property: Id(4)] long UsedMinutes);
 
 /// <summary>Where an instrument stands: its lab, the lab's zone and country.</summary>
 [GenerateSerializer, Immutable, Alias("ls.LabPlacement")]

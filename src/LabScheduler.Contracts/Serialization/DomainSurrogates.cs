@@ -38,6 +38,10 @@ public readonly struct BookingRulesSurrogate
     [Id(13)] public bool ChargeNoShow { get; init; }
 
     [Id(14)] public int MinimumChargeMinutes { get; init; }
+
+    [Id(15)] public Dictionary<string, int>? Shares { get; init; }
+
+    [Id(16)] public bool SharesHard { get; init; }
 }
 
 [RegisterConverter]
@@ -60,6 +64,8 @@ public sealed class BookingRulesSurrogateConverter : IConverter<BookingRules, Bo
         ChargeActual = s.ChargeActual,
         ChargeNoShow = s.ChargeNoShow,
         MinimumChargeMinutes = s.MinimumChargeMinutes,
+        Shares = s.Shares ?? [],
+        SharesHard = s.SharesHard,
     };
 
     public BookingRulesSurrogate ConvertToSurrogate(in BookingRules value) => new()
@@ -79,6 +85,8 @@ public sealed class BookingRulesSurrogateConverter : IConverter<BookingRules, Bo
         ChargeActual = value.ChargeActual,
         ChargeNoShow = value.ChargeNoShow,
         MinimumChargeMinutes = value.MinimumChargeMinutes,
+        Shares = new Dictionary<string, int>(value.Shares),
+        SharesHard = value.SharesHard,
     };
 }
 

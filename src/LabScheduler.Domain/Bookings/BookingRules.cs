@@ -44,6 +44,15 @@ public sealed record BookingRules
     /// <summary>Charging override: the least number of minutes a charge is for.</summary>
     public int MinimumChargeMinutes { get; init; }
 
+    /// <summary>
+    /// Member-state shares of the bookable time of each calendar month (lab zone), in percent, by
+    /// ISO country code, with "*" for every other country; empty for none.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> Shares { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Hard shares refuse a booking past its state's share (share.exceeded); soft ones allow it and report.</summary>
+    public bool SharesHard { get; init; }
+
     /// <summary>The charging policy these rules set.</summary>
     public Accounting.ChargingPolicy Charging => new()
     {
@@ -76,6 +85,8 @@ public sealed record BookingRules
         Check(NoShowMinutes is >= 0 and <= 1440, "rules.noShowMinutes", "must be 0 to 1440");
         Check(OfferMinutes is >= 1 and <= 10080, "rules.offerMinutes", "must be 1 to 10080 (a week)");
         Check(MinimumChargeMinutes is >= 0 and <= 1440, "rules.minimumChargeMinutes", "must be 0 to 1440");
+        Check(Shares.Count == 0 || (Shares.All(s => (s.Key == "*" || Reference.MemberStates.IsKnown(s.Key)) && s.Value is >= 0 and <= 100) && Shares.Values.Sum() <= 100),
+            "rules.shares", "are percentages by country code (or \"*\"), 0 to 100 each, at most 100 in all");
         return errors;
     }
 }

@@ -183,7 +183,10 @@ public sealed partial class InstrumentGrain
             return overQuota;
         }
 
-        var booking = NewBooking(waiter, entry.TeamId, entry.Interval, "From the waitlist", definition.Rules, now);
+        var booking = NewBooking(waiter, entry.TeamId, entry.Interval, "From the waitlist", definition.Rules, now) with
+        {
+            TeamState = await TeamStateAsync(entry.TeamId),
+        };
         var outcome = await store.InsertAsync(booking, [.. BookingNotices.ForNew(booking, now), BookingNotices.Of(booking, NoticeKinds.WaitlistBooked, now)]);
         if (outcome != WriteOutcome.Written)
         {

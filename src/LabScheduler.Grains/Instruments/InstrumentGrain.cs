@@ -229,9 +229,17 @@ public sealed partial class InstrumentGrain(
             return overQuota;
         }
 
+        var teamState = await TeamStateAsync(command.TeamId);
+        var (shareProblem, warnings) = await ShareCheckAsync(teamState, [command.Interval], definition.Rules);
+        if (shareProblem is not null)
+        {
+            return shareProblem;
+        }
+
         var booking = NewBooking(actor, command.TeamId, command.Interval, command.Purpose, definition.Rules, now) with
         {
             Id = command.BookingId ?? Guid.CreateVersion7(),
+            TeamState = teamState,
         };
 
         switch (await store.InsertAsync(booking, BookingNotices.ForNew(booking, now)))
@@ -239,7 +247,7 @@ public sealed partial class InstrumentGrain(
             case WriteOutcome.Written:
                 Hold(booking);
                 LogBooked(logger, Id, booking.Id, booking.Interval.Start, booking.Interval.End);
-                return CommandResult<Booking>.Ok(booking);
+                return CommandResult<Booking>.Ok(booking with { Warnings = warnings });
             case WriteOutcome.Overlap:
                 // Memory said free, the database said taken: another writer got there first.
                 LogRefusedByDatabase(logger, Id, booking.Interval.Start, booking.Interval.End);
@@ -356,7 +364,14 @@ public sealed partial class InstrumentGrain(
             return overQuota;
         }
 
-        var bookings = occurrences.Select(o => NewBooking(actor, command.TeamId, o, command.Purpose, definition.Rules, now) with { SeriesId = seriesId }).ToList();
+        var teamState = await TeamStateAsync(command.TeamId);
+        var (shareProblem, _) = await ShareCheckAsync(teamState, occurrences, definition.Rules);
+        if (shareProblem is not null)
+        {
+            return shareProblem;
+        }
+
+        var bookings = occurrences.Select(o => NewBooking(actor, command.TeamId, o, command.Purpose, definition.Rules, now) with { SeriesId = seriesId, TeamState = teamState }).ToList();
         switch (await store.InsertAllAsync(bookings, [.. bookings.SelectMany(b => BookingNotices.ForNew(b, now))]))
         {
             case WriteOutcome.Written:
@@ -600,6 +615,71 @@ public sealed partial class InstrumentGrain(
         }
 
         return null;
+    }
+
+    private async Task<string> TeamStateAsync(string teamId) =>
+        (await GrainFactory.GetGrain<ITeamGrain>(teamId).GetAsync())?.Profile.MemberState ?? "";
+
+    /// <summary>
+    /// Member-state shares: hard shares refuse what would pass the team's state's share of a month
+    /// (share.exceeded); soft ones let it through with a warning.
+    /// </summary>
+    private async Task<(Problem? Problem, IReadOnlyList<string> Warnings)> ShareCheckAsync(string teamState, IReadOnlyList<Interval> intervals, BookingRules rules)
+    {
+        if (rules.Shares.Count == 0)
+        {
+            return (null, []);
+        }
+
+        var key = Shares.KeyFor(rules, teamState);
+        var zone = LabTime.FindZone(state.State.TimeZone).Value;
+        var warnings = new List<string>();
+        foreach (var month in intervals.GroupBy(i => Charging.MonthOf(i.Start, zone)))
+        {
+            var uses = await ShareUsesAsync(month.Key, rules, zone);
+            var use = uses.FirstOrDefault(u => u.Key == key) ?? new ShareUse(teamState, 0, 0, 0, 0);
+            var asked = (long)month.Sum(i => i.Duration.TotalMinutes);
+            if (use.BookedMinutes + asked > use.EntitledMinutes)
+            {
+                var detail = $"Teams from {teamState} have a {use.Percent}% share of '{Id}' in {month.Key:uuuu-MM}: {use.EntitledMinutes} minutes, "
+                    + $"{use.BookedMinutes} booked, {asked} more asked.";
+                if (rules.SharesHard)
+                {
+                    return (new Problem("share.exceeded", detail), []);
+                }
+
+                warnings.Add($"share.exceeded: {detail}");
+            }
+        }
+
+        return (null, warnings);
+    }
+
+    /// <summary>Entitled, booked and used minutes of every share in a month.</summary>
+    private async Task<IReadOnlyList<ShareUse>> ShareUsesAsync(LocalDate month, BookingRules rules, DateTimeZone zone)
+    {
+        var span = new Interval(zone.AtStartOfDay(month).ToInstant(), zone.AtStartOfDay(month.PlusMonths(1)).ToInstant());
+        var open = (long)IntervalMath.Subtract(
+                IntervalMath.Normalize(state.State.OpeningHours.OpenIntervals(span, zone)),
+                IntervalMath.Normalize(state.State.Blackouts.Select(b => b.Interval)))
+            .Sum(i => i.Duration.TotalMinutes);
+        var byState = await store.MinutesByStateAsync(Id, span);
+        return [.. rules.Shares.OrderBy(s => s.Key == Shares.Others).ThenBy(s => s.Key, StringComparer.Ordinal).Select(share =>
+        {
+            var counted = byState.Where(b => Shares.KeyFor(rules, b.Key) == share.Key).ToList();
+            return new ShareUse(share.Key, share.Value, Shares.Entitled(rules, share.Key, open), counted.Sum(c => c.Value.Booked), counted.Sum(c => c.Value.Used));
+        })];
+    }
+
+    async Task<CommandResult<IReadOnlyList<ShareUse>>> IInstrumentGrain.GetSharesAsync(Actor actor, LocalDate month)
+    {
+        if (await RefuseUnlessManager(actor, "read member-state shares") is { } refused)
+        {
+            return refused;
+        }
+
+        return CommandResult<IReadOnlyList<ShareUse>>.Ok(
+            await ShareUsesAsync(month, state.State.Definition!.Rules, LabTime.FindZone(state.State.TimeZone).Value));
     }
 
     /// <summary>quota.exceeded when the team's minutes on this instrument in any month touched would pass its quota.</summary>

@@ -28,7 +28,7 @@ public enum WriteOutcome
 public sealed class BookingStore(NpgsqlDataSource dataSource)
 {
     private const string Columns =
-        "id, instrument_id, lab_id, team_id, user_id, status, lower(during), upper(during), exclusive, purpose, status_reason, created_at, updated_at, version, series_id, checked_in_at, ended_at";
+        "id, instrument_id, lab_id, team_id, user_id, status, lower(during), upper(during), exclusive, purpose, status_reason, created_at, updated_at, version, series_id, checked_in_at, ended_at, team_state";
 
     // Notices go in with the write they tell of, in the same statement: all or nothing.
     private const string NoticesCte = """
@@ -53,10 +53,10 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand($"""
             WITH written AS (
-                INSERT INTO bookings (id, instrument_id, lab_id, team_id, user_id, status, during, exclusive, purpose, status_reason, created_at, updated_at, version, series_id)
-                SELECT b.id, b.instrument, b.lab, b.team, b.usr, b.status, tstzrange(b.start_at, b.end_at, '[)'), b.exclusive, b.purpose, NULL, b.created, b.created, 1, b.series
-                FROM unnest(@id, @instrument, @lab, @team, @user, @status, @start, @end, @exclusive, @purpose, @created, @series)
-                     AS b(id, instrument, lab, team, usr, status, start_at, end_at, exclusive, purpose, created, series)
+                INSERT INTO bookings (id, instrument_id, lab_id, team_id, user_id, status, during, exclusive, purpose, status_reason, created_at, updated_at, version, series_id, team_state)
+                SELECT b.id, b.instrument, b.lab, b.team, b.usr, b.status, tstzrange(b.start_at, b.end_at, '[)'), b.exclusive, b.purpose, NULL, b.created, b.created, 1, b.series, b.team_state
+                FROM unnest(@id, @instrument, @lab, @team, @user, @status, @start, @end, @exclusive, @purpose, @created, @series, @teamState)
+                     AS b(id, instrument, lab, team, usr, status, start_at, end_at, exclusive, purpose, created, series, team_state)
                 RETURNING id),
             {NoticesCte}
             SELECT count(*) FROM written
@@ -75,6 +75,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         p.AddWithValue("purpose", bookings.Select(b => b.Purpose).ToArray());
         p.AddWithValue("created", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, bookings.Select(b => b.CreatedAt.ToDateTimeUtc()).ToArray());
         p.AddWithValue("series", NpgsqlDbType.Array | NpgsqlDbType.Uuid, bookings.Select(b => (object?)b.SeriesId ?? DBNull.Value).ToArray());
+        p.AddWithValue("teamState", bookings.Select(b => b.TeamState).ToArray());
         try
         {
             await command.ExecuteScalarAsync(cancellationToken);
@@ -209,6 +210,32 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("instrument", instrumentId);
         command.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, now.ToDateTimeUtc());
         return await ReadAll(command, cancellationToken);
+    }
+
+    /// <summary>Booked and used minutes on an instrument in a window by the booking team's country.</summary>
+    public async Task<IReadOnlyDictionary<string, (long Booked, long Used)>> MinutesByStateAsync(string instrumentId, Interval window, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT team_state,
+                   coalesce(sum(extract(epoch FROM upper(during) - lower(during)) / 60)
+                       FILTER (WHERE status IN ('pending', 'confirmed', 'checked-in', 'completed', 'no-show')), 0)::bigint,
+                   coalesce(sum(extract(epoch FROM coalesce(ended_at, upper(during)) - greatest(coalesce(checked_in_at, lower(during)), lower(during))) / 60)
+                       FILTER (WHERE status = 'completed'), 0)::bigint
+            FROM bookings
+            WHERE instrument_id = @instrument AND lower(during) >= @from AND lower(during) < @to
+            GROUP BY team_state
+            """);
+        command.Parameters.AddWithValue("instrument", instrumentId);
+        command.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, window.Start.ToDateTimeUtc());
+        command.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, window.End.ToDateTimeUtc());
+        var result = new Dictionary<string, (long, long)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt64(2));
+        }
+
+        return result;
     }
 
     /// <summary>The bookings of a series, by start.</summary>
@@ -355,6 +382,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
                 SeriesId = reader.IsDBNull(14) ? null : reader.GetGuid(14),
                 CheckedInAt = reader.IsDBNull(15) ? null : ToInstant(reader, 15),
                 EndedAt = reader.IsDBNull(16) ? null : ToInstant(reader, 16),
+                TeamState = reader.GetString(17),
             });
         }
 
