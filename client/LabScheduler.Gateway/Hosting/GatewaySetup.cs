@@ -102,6 +102,7 @@ public static partial class GatewaySetup
         signedIn.MapSlotsApi();
         signedIn.MapWaitlistApi();
         signedIn.MapAccountingApi();
+        signedIn.MapAuditApi();
         api.MapCalendarsApi(signedIn);
         return app;
     }

@@ -60,6 +60,8 @@ public static class SiloSetup
         services.AddSingleton<LabScheduler.Persistence.Accounting.LedgerStore>();
         services.AddSingleton<LabScheduler.Persistence.Accounting.UtilizationQuery>();
         services.AddSingleton<LabScheduler.Persistence.Accounting.StatementQueries>();
+        services.AddSingleton<LabScheduler.Persistence.Audit.AuditLog>();
+        services.AddSingleton<LabScheduler.Grains.Common.Auditor>();
         services.AddSingleton<MigrationRunner>();
         if (!services.Any(d => d.ServiceType == typeof(IClock)))
         {

@@ -27,9 +27,38 @@ public interface IAccountingGrain : IGrainWithIntegerKey
     /// </summary>
     Task<CommandResult<UsageEntry>> CorrectAsync(Actor actor, Guid entryId, int chargedMinutes);
 
+    /// <summary>The audit log, filtered, by sequence (admins only).</summary>
+    Task<CommandResult<IReadOnlyList<AuditItem>>> AuditAsync(Actor actor, AuditQuery query);
+
     /// <summary>Booked minutes by hour of week in each lab's local time, rows Monday to Sunday, columns 00-23 (admins; managers for their labs).</summary>
     Task<CommandResult<long[][]>> HeatMapAsync(Actor actor, LocalDate from, LocalDate to, string? labId);
 }
+
+[GenerateSerializer, Immutable, Alias("ls.AuditQuery")]
+public sealed record AuditQuery
+{
+    [Id(0)] public string? Entity { get; init; }
+
+    [Id(1)] public string? EntityId { get; init; }
+
+    [Id(2)] public Instant? From { get; init; }
+
+    [Id(3)] public Instant? To { get; init; }
+
+    [Id(4)] public long? AfterSeq { get; init; }
+
+    [Id(5)] public int Limit { get; init; } = 100;
+}
+
+[GenerateSerializer, Immutable, Alias("ls.AuditItem")]
+public sealed record AuditItem(
+    [property: Id(0)] long Seq,
+    [property: Id(1)] Instant At,
+    [property: Id(2)] string Actor,
+    [property: Id(3)] string Entity,
+    [property: Id(4)] string EntityId,
+    [property: Id(5)] string Action,
+    [property: Id(6)] string DetailsJson);
 
 [GenerateSerializer, Immutable, Alias("ls.StatementLine")]
 public sealed record StatementLine(

@@ -8,6 +8,7 @@ using LabScheduler.Domain.Errors;
 using LabScheduler.Domain.Time;
 using LabScheduler.Grains.Common;
 using LabScheduler.Persistence.Accounting;
+using LabScheduler.Persistence.Audit;
 using LabScheduler.Persistence.Bookings;
 using NodaTime;
 using Orleans.Concurrency;
@@ -17,8 +18,20 @@ namespace LabScheduler.Grains.Accounting;
 /// <inheritdoc cref="IAccountingGrain"/>
 [StatelessWorker]
 public sealed class AccountingGrain(
-    LedgerStore ledger, BookingStore bookings, UtilizationQuery utilization, StatementQueries statements, IClock clock) : Grain, IAccountingGrain
+    LedgerStore ledger, BookingStore bookings, UtilizationQuery utilization, StatementQueries statements, Auditor audit, AuditLog auditLog, IClock clock)
+    : Grain, IAccountingGrain
 {
+    async Task<CommandResult<IReadOnlyList<AuditItem>>> IAccountingGrain.AuditAsync(Actor actor, AuditQuery query)
+    {
+        if (!(await Rights.OfAsync(GrainFactory, actor)).IsAdmin)
+        {
+            return new Problem(ErrorCodes.Forbidden, "The audit log is for administrators.");
+        }
+
+        var records = await auditLog.ReadAsync(query.Entity, query.EntityId, query.From, query.To, query.AfterSeq, query.Limit);
+        return CommandResult<IReadOnlyList<AuditItem>>.Ok([.. records.Select(r => new AuditItem(r.Seq, r.At, r.Actor, r.Entity, r.EntityId, r.Action, r.DetailsJson))]);
+    }
+
     async Task<CommandResult<IReadOnlyList<StatementLine>>> IAccountingGrain.StatementsAsync(Actor actor, LocalDate month, string by)
     {
         if (by is not ("team" or "institution"))
@@ -101,6 +114,11 @@ public sealed class AccountingGrain(
         }
 
         var corrected = await ledger.CorrectAsync(entryId, chargedMinutes, clock.GetCurrentInstant());
+        if (corrected is not null)
+        {
+            await audit.RecordAsync(actor, "ledger", entryId.ToString(), "corrected", new { correction = corrected.Id, chargedMinutes, corrected.Amount });
+        }
+
         return corrected is null
             ? new Problem(ErrorCodes.InvalidTransition, "That entry is a reversal or was corrected already; correct the newest entry instead.")
             : CommandResult<UsageEntry>.Ok(Entry(corrected));

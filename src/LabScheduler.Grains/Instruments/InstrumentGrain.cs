@@ -28,6 +28,7 @@ public sealed partial class InstrumentGrain(
     [PersistentState("instrument", StorageNames.Default)] IPersistentState<InstrumentState> state,
     BookingStore store,
     LabScheduler.Persistence.Waitlist.WaitlistStore waitlist,
+    Auditor audit,
     IClock clock,
     ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
 {
@@ -108,11 +109,12 @@ public sealed partial class InstrumentGrain(
                 Rules = patch.Rules ?? definition.Rules,
             };
             state.State.Status = patch.Status ?? state.State.Status;
-        });
+        },
+        patch);
     }
 
     Task<CommandResult<InstrumentView>> IInstrumentGrain.SetOpeningHoursAsync(Actor actor, OpeningHours hours) =>
-        ChangeSettings(actor, "set opening hours", () => state.State.OpeningHours = hours);
+        ChangeSettings(actor, "set opening hours", () => state.State.OpeningHours = hours, hours);
 
     Task<CommandResult<InstrumentView>> IInstrumentGrain.SetAuthorizationAsync(Actor actor, string userId, bool authorized) =>
         Checks.Id(userId, "userId") is { } problem
@@ -124,7 +126,8 @@ public sealed partial class InstrumentGrain(
                 {
                     state.State.AuthorizedUsers.Add(userId);
                 }
-            });
+            },
+            new { userId, authorized });
 
     async Task<CommandResult<int>> IInstrumentGrain.SetTeamQuotaAsync(Actor actor, string teamId, int minutesPerMonth)
     {
@@ -141,6 +144,7 @@ public sealed partial class InstrumentGrain(
 
         state.State.Quotas[teamId] = minutesPerMonth;
         await state.WriteStateAsync();
+        await audit.RecordAsync(actor, "instrument", Id, "set quota", new { teamId, minutesPerMonth });
         return CommandResult<int>.Ok(minutesPerMonth);
     }
 
@@ -184,9 +188,10 @@ public sealed partial class InstrumentGrain(
         state.State.Blackouts.Add(blackout);
         await state.WriteStateAsync();
         await ReportToCatalogAsync(state.State.Definition!);
+        await audit.RecordAsync(actor, "instrument", Id, "blackout", new { blackout.Id, start = interval.Start.ToString(), end = interval.End.ToString(), reason });
         foreach (var booking in hit)
         {
-            var cancelled = await TransitionAsync(booking.Id, BookingStatus.Cancelled, $"Blackout: {reason}");
+            var cancelled = await TransitionAsync(booking.Id, BookingStatus.Cancelled, $"Blackout: {reason}", actor: actor);
             if (!cancelled.IsSuccess)
             {
                 return cancelled.Problem!;
@@ -247,6 +252,7 @@ public sealed partial class InstrumentGrain(
             case WriteOutcome.Written:
                 Hold(booking);
                 LogBooked(logger, Id, booking.Id, booking.Interval.Start, booking.Interval.End);
+                await audit.RecordAsync(actor, "booking", booking.Id.ToString(), BookingLifecycle.ToWire(booking.Status), Summary(booking));
                 return CommandResult<Booking>.Ok(booking with { Warnings = warnings });
             case WriteOutcome.Overlap:
                 // Memory said free, the database said taken: another writer got there first.
@@ -271,18 +277,18 @@ public sealed partial class InstrumentGrain(
             return new Problem(ErrorCodes.Forbidden, "Only the booker, the lab's managers and administrators may cancel a booking.");
         }
 
-        return await TransitionAsync(bookingId, BookingStatus.Cancelled, reason);
+        return await TransitionAsync(bookingId, BookingStatus.Cancelled, reason, actor: actor);
     }
 
     async Task<CommandResult<Booking>> IInstrumentGrain.ApproveAsync(Actor actor, Guid bookingId) =>
         await RefuseUnlessManager(actor, "approve bookings") is { } refused
             ? refused
-            : await TransitionAsync(bookingId, BookingStatus.Confirmed, null);
+            : await TransitionAsync(bookingId, BookingStatus.Confirmed, null, actor: actor);
 
     async Task<CommandResult<Booking>> IInstrumentGrain.RejectAsync(Actor actor, Guid bookingId, string? reason) =>
         await RefuseUnlessManager(actor, "reject bookings") is { } refused
             ? refused
-            : await TransitionAsync(bookingId, BookingStatus.Rejected, reason);
+            : await TransitionAsync(bookingId, BookingStatus.Rejected, reason, actor: actor);
 
     async Task<CommandResult<Series>> IInstrumentGrain.BookSeriesAsync(Actor actor, SeriesCommand command)
     {
@@ -376,6 +382,7 @@ public sealed partial class InstrumentGrain(
         {
             case WriteOutcome.Written:
                 bookings.ForEach(Hold);
+                await audit.RecordAsync(actor, "series", seriesId.ToString(), "booked", new { instrumentId = Id, command.TeamId, command.Recurrence, occurrences = bookings.Count });
                 return CommandResult<Series>.Ok(new Series(seriesId, bookings));
             case WriteOutcome.Overlap:
                 await ReloadCalendarAsync(CancellationToken.None);
@@ -404,7 +411,7 @@ public sealed partial class InstrumentGrain(
         {
             if (booking.Interval.Start > now && BookingLifecycle.HoldsTime(booking.Status))
             {
-                var cancelled = await TransitionAsync(booking.Id, BookingStatus.Cancelled, reason);
+                var cancelled = await TransitionAsync(booking.Id, BookingStatus.Cancelled, reason, actor: actor);
                 result.Add(cancelled.IsSuccess ? cancelled.Value! : booking);
             }
             else
@@ -422,12 +429,14 @@ public sealed partial class InstrumentGrain(
             : now < booking.Interval.Start - CheckInWindow || now >= booking.Interval.End
                 ? new Problem(ErrorCodes.InvalidTransition, $"Check-in is open from {CheckInWindow.TotalMinutes:0} minutes before the start until the end.")
                 : null,
-            checkIn: true);
+            checkIn: true,
+            actor: actor);
 
     Task<CommandResult<Booking>> IInstrumentGrain.CheckOutAsync(Actor actor, Guid bookingId) =>
         TransitionAsync(bookingId, BookingStatus.Completed, null, (booking, _) =>
             booking.UserId != actor.UserId ? new Problem(ErrorCodes.Forbidden, "Only the booker may check out.") : null,
-            end: true);
+            end: true,
+            actor: actor);
 
     async Task<int> IInstrumentGrain.SweepAsync()
     {
@@ -494,7 +503,8 @@ public sealed partial class InstrumentGrain(
     }
 
     private async Task<CommandResult<Booking>> TransitionAsync(
-        Guid bookingId, BookingStatus target, string? reason, Func<Booking, Instant, Problem?>? guard = null, bool checkIn = false, bool end = false)
+        Guid bookingId, BookingStatus target, string? reason, Func<Booking, Instant, Problem?>? guard = null, bool checkIn = false, bool end = false,
+        Actor? actor = null)
     {
         // Two rounds at most: if the stored row moved on since we read it, read it again and decide anew.
         for (var attempt = 0; attempt < 2; attempt++)
@@ -535,6 +545,7 @@ public sealed partial class InstrumentGrain(
                     CheckedInAt = checkedInAt ?? booking.CheckedInAt,
                     EndedAt = endedAt ?? booking.EndedAt,
                 };
+                await audit.RecordAsync(actor ?? Actor.System, "booking", updated.Id.ToString(), BookingLifecycle.ToWire(target), new { reason, ledger = ledger?.Amount });
                 if (BookingLifecycle.HoldsTime(target))
                 {
                     Hold(updated);
@@ -616,6 +627,11 @@ public sealed partial class InstrumentGrain(
 
         return null;
     }
+
+    private static object Summary(Booking b) => new
+    {
+        instrumentId = b.InstrumentId, teamId = b.TeamId, userId = b.UserId, start = b.Interval.Start.ToString(), end = b.Interval.End.ToString(), b.Purpose,
+    };
 
     private async Task<string> TeamStateAsync(string teamId) =>
         (await GrainFactory.GetGrain<ITeamGrain>(teamId).GetAsync())?.Profile.MemberState ?? "";
@@ -770,7 +786,7 @@ public sealed partial class InstrumentGrain(
         return (await Rights.OfAsync(GrainFactory, actor)).Manages(state.State.LabId) ? null : Rights.ManagersOnly(state.State.LabId, what);
     }
 
-    private async Task<CommandResult<InstrumentView>> ChangeSettings(Actor actor, string what, Action change)
+    private async Task<CommandResult<InstrumentView>> ChangeSettings(Actor actor, string what, Action change, object? details = null)
     {
         if (await RefuseUnlessManager(actor, what) is { } refused)
         {
@@ -780,6 +796,7 @@ public sealed partial class InstrumentGrain(
         change();
         await state.WriteStateAsync();
         await ReportToCatalogAsync(state.State.Definition!);
+        await audit.RecordAsync(actor, "instrument", Id, what, details);
         return CommandResult<InstrumentView>.Ok(View(state.State.Definition!));
     }
 

@@ -20,7 +20,8 @@ public sealed class LabState
 
 /// <inheritdoc cref="ILabGrain"/>
 public sealed class LabGrain(
-    [PersistentState("lab", StorageNames.Default)] IPersistentState<LabState> state) : Grain, ILabGrain
+    [PersistentState("lab", StorageNames.Default)] IPersistentState<LabState> state,
+    Auditor audit) : Grain, ILabGrain
 {
     private string Id => this.GetPrimaryKeyString();
 
@@ -51,6 +52,7 @@ public sealed class LabGrain(
 
         state.State.Profile = profile;
         await state.WriteStateAsync();
+        await audit.RecordAsync(actor, "lab", Id, "created", profile);
         await GrainFactory.GetGrain<ICatalogGrain>(ICatalogGrain.Key).UpsertLabAsync(new LabEntry { Id = Id, MemberState = profile.MemberState });
         return CommandResult<LabView>.Ok(View(profile));
     }
@@ -75,6 +77,11 @@ public sealed class LabGrain(
         }
 
         var created = await GrainFactory.GetGrain<IInstrumentGrain>(definition.Id).InitializeAsync(definition, Placement(profile));
+        if (created.IsSuccess)
+        {
+            await audit.RecordAsync(actor, "instrument", definition.Id, "created", new { labId = Id, definition.Name, definition.Category, definition.Currency, definition.Rates, definition.Rules });
+        }
+
         if (created.IsSuccess && !state.State.Instruments.Contains(definition.Id))
         {
             state.State.Instruments.Add(definition.Id);
@@ -120,6 +127,11 @@ public sealed class LabGrain(
 
         // Told every time, so a retry repairs whatever a failure in between left behind.
         await user.SetManagedLabAsync(Id, add);
+        if (changed)
+        {
+            await audit.RecordAsync(actor, "lab", Id, add ? "manager-added" : "manager-removed", new { userId });
+        }
+
         return CommandResult<LabView>.Ok(View(profile));
     }
 

@@ -18,7 +18,8 @@ public sealed class TeamState
 
 /// <inheritdoc cref="ITeamGrain"/>
 public sealed class TeamGrain(
-    [PersistentState("team", StorageNames.Default)] IPersistentState<TeamState> state) : Grain, ITeamGrain
+    [PersistentState("team", StorageNames.Default)] IPersistentState<TeamState> state,
+    Auditor audit) : Grain, ITeamGrain
 {
     private string Id => this.GetPrimaryKeyString();
 
@@ -47,6 +48,7 @@ public sealed class TeamGrain(
 
         state.State.Profile = profile;
         await state.WriteStateAsync();
+        await audit.RecordAsync(actor, "team", Id, "created", profile);
         return CommandResult<TeamView>.Ok(View(profile));
     }
 
@@ -113,6 +115,11 @@ public sealed class TeamGrain(
 
         // Told every time, so a retry after a failure between the two writes repairs the user's side.
         await user.SetTeamAsync(Id, add);
+        if (changed)
+        {
+            await audit.RecordAsync(actor, "team", Id, add ? "member-added" : "member-removed", new { userId });
+        }
+
         return CommandResult<TeamView>.Ok(View(profile));
     }
 

@@ -21,7 +21,8 @@ public sealed class UserState
 
 /// <inheritdoc cref="IUserGrain"/>
 public sealed class UserGrain(
-    [PersistentState("user", StorageNames.Default)] IPersistentState<UserState> state) : Grain, IUserGrain
+    [PersistentState("user", StorageNames.Default)] IPersistentState<UserState> state,
+    Auditor audit) : Grain, IUserGrain
 {
     private string Id => this.GetPrimaryKeyString();
 
@@ -52,6 +53,7 @@ public sealed class UserGrain(
 
         state.State.Profile = profile;
         await state.WriteStateAsync();
+        await audit.RecordAsync(actor, "user", Id, "created", profile);
         return CommandResult<UserView>.Ok(View(profile));
     }
 
