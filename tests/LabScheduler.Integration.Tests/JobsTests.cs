@@ -63,6 +63,31 @@ public sealed class JobsTests
         }
     }
 
+    [Fact]
+    public async Task MonthEnd_FreezesEachMonthOnce_LaterCorrectionsLeaveTheFrozenStatementAlone()
+    {
+        await using var harness = await SiloHarness.StartAsync("month-end", withJobs: true);
+        var (instrumentId, teamId) = await Setup.LabWithInstrumentAsync(harness.Client);
+        await harness.Client.GetGrain<IInstrumentGrain>(instrumentId).BookAsync(Setup.User, Setup.Book(teamId, Setup.Morning));
+        harness.Clock.Reset(Setup.Morning.End);
+        await harness.Client.GetGrain<IInstrumentGrain>(instrumentId).SweepAsync(); // no-show: 120 minutes charged
+
+        harness.Clock.Reset(Instant.FromUtc(2027, 1, 3, 1, 0));
+        var job = ActivatorUtilities.CreateInstance<MonthEndJob>(harness.Silos[0].Services);
+        Assert.Equal(1, await job.RunAsync(CancellationToken.None));
+        Assert.Equal(0, await job.RunAsync(CancellationToken.None));
+
+        var accounting = harness.Client.GetGrain<LabScheduler.Contracts.Accounting.IAccountingGrain>(0);
+        var december = new LocalDate(2026, 12, 1);
+        var entry = (await accounting.TeamUsageAsync(LabScheduler.Contracts.Common.Actor.System, teamId, december)).Value!.Entries.Single();
+        await accounting.CorrectAsync(LabScheduler.Contracts.Common.Actor.System, entry.EntryId, 60);
+
+        var frozen = (await accounting.FrozenStatementsAsync(LabScheduler.Contracts.Common.Actor.System, december)).Value!.Single();
+        var live = (await accounting.StatementsAsync(LabScheduler.Contracts.Common.Actor.System, december, "team")).Value!.Single();
+        Assert.Equal(entry.Amount, frozen.Amount);       // frozen keeps the original amount
+        Assert.Equal(entry.Amount / 2, live.Amount);       // live shows the correction (60 of 120 minutes)
+    }
+
     /// <summary>Runs the sweep job's logic once, as the scheduler would.</summary>
     private static async Task RunSweepAsync(IServiceProvider services)
     {

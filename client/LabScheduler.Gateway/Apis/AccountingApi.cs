@@ -31,7 +31,7 @@ public static class AccountingApi
         api.MapGet("/reports/utilization", Utilization).WithName("Utilization")
             .WithSummary("Open, booked and used minutes, utilization, no-shows and cancellations by instrument, lab, memberState or team; Accept: text/csv for CSV (admin; managers for their labs).");
         api.MapGet("/reports/statements", Statements).WithName("Statements")
-            .WithSummary("A month's statements per team or institution (by=team|institution), totals per currency (admin; managers for their labs).");
+            .WithSummary("A month's statements per team or institution (by=team|institution), totals per currency (admin; managers for their labs); frozen=true: as the month-end run froze them (admin).");
         api.MapGet("/reports/settlement", Settlement).WithName("Settlement")
             .WithSummary("Who used whose instruments in a month: team country, lab country, currency, amount (admin; managers for their labs).");
         api.MapPost("/usage-entries/{id}/correct", Correct).WithMetadata(new Idempotency.IdempotentAttribute()).WithName("CorrectUsage")
@@ -110,14 +110,17 @@ public static class AccountingApi
 
     public sealed record SettlementView(string TeamState, string LabState, string Currency, decimal Amount, long Minutes);
 
-    private static async Task<IResult> Statements(string? month, string? by, HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> Statements(string? month, string? by, bool? frozen, HttpContext http, IGrainFactory grains)
     {
         if (ParseMonth(month) is not { } parsed)
         {
             return ApiProblem.Validation("month", "is required, as yyyy-MM (e.g. 2026-12)");
         }
 
-        var result = await grains.GetGrain<IAccountingGrain>(0).StatementsAsync(http.User.Actor(), parsed, by ?? "team");
+        var accounting = grains.GetGrain<IAccountingGrain>(0);
+        var result = frozen == true
+            ? await accounting.FrozenStatementsAsync(http.User.Actor(), parsed)
+            : await accounting.StatementsAsync(http.User.Actor(), parsed, by ?? "team");
         return CommandResults.Ok(result, lines => new Views.Page<StatementView>([.. lines.Select(l => new StatementView(l.Key, l.Currency, l.Amount, l.Minutes, l.Entries))], null));
     }
 

@@ -61,6 +61,7 @@ public static class SiloSetup
         services.AddSingleton<LabScheduler.Persistence.Accounting.UtilizationQuery>();
         services.AddSingleton<LabScheduler.Persistence.Accounting.StatementQueries>();
         services.AddSingleton<LabScheduler.Persistence.Audit.AuditLog>();
+        services.AddSingleton<LabScheduler.Persistence.Accounting.MonthEnd>();
         services.AddSingleton<LabScheduler.Grains.Common.Auditor>();
         services.AddSingleton<MigrationRunner>();
         if (!services.Any(d => d.ServiceType == typeof(IClock)))

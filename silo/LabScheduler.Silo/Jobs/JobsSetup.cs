@@ -1,3 +1,4 @@
+using LabScheduler.Persistence.Accounting;
 using LabScheduler.Persistence.Notifications;
 using LabScheduler.Silo.Notifications;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,9 @@ public static class JobsSetup
             q.ScheduleJob<OutboxDeliveryJob>(
                 trigger => trigger.WithIdentity("outbox-delivery-every-10s", "labsched").WithCronSchedule("0/10 * * * * ?"),
                 job => job.WithIdentity(OutboxDeliveryJob.Key).StoreDurably());
+            q.ScheduleJob<MonthEndJob>(
+                trigger => trigger.WithIdentity("month-end-daily", "labsched").WithCronSchedule("0 15 0 * * ?"),
+                job => job.WithIdentity(MonthEndJob.Key).StoreDurably());
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;

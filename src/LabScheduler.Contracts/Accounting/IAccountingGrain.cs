@@ -18,6 +18,9 @@ public interface IAccountingGrain : IGrainWithIntegerKey
     /// <summary>A month's statements per team or per institution, totals per currency (admins all labs, managers their own).</summary>
     Task<CommandResult<IReadOnlyList<StatementLine>>> StatementsAsync(Actor actor, LocalDate month, string by);
 
+    /// <summary>The statement of a month as frozen by the month-end run, per team (admins).</summary>
+    Task<CommandResult<IReadOnlyList<StatementLine>>> FrozenStatementsAsync(Actor actor, LocalDate month);
+
     /// <summary>Who used whose instruments in a month: team country, lab country, currency, amount (admins all labs, managers their own).</summary>
     Task<CommandResult<IReadOnlyList<SettlementItem>>> SettlementAsync(Actor actor, LocalDate month);
 

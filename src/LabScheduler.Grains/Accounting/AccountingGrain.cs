@@ -18,7 +18,8 @@ namespace LabScheduler.Grains.Accounting;
 /// <inheritdoc cref="IAccountingGrain"/>
 [StatelessWorker]
 public sealed class AccountingGrain(
-    LedgerStore ledger, BookingStore bookings, UtilizationQuery utilization, StatementQueries statements, Auditor audit, AuditLog auditLog, IClock clock)
+    LedgerStore ledger, BookingStore bookings, UtilizationQuery utilization, StatementQueries statements, MonthEnd monthEnd,
+    Auditor audit, AuditLog auditLog, IClock clock)
     : Grain, IAccountingGrain
 {
     async Task<CommandResult<IReadOnlyList<AuditItem>>> IAccountingGrain.AuditAsync(Actor actor, AuditQuery query)
@@ -60,6 +61,16 @@ public sealed class AccountingGrain(
             .GroupBy(t => (Institution: institutions[t.TeamId], t.Currency))
             .OrderBy(g => g.Key.Institution, StringComparer.Ordinal).ThenBy(g => g.Key.Currency, StringComparer.Ordinal)
             .Select(g => new StatementLine(g.Key.Institution, g.Key.Currency, g.Sum(t => t.Amount), g.Sum(t => t.Minutes), g.Sum(t => t.Entries)))]);
+    }
+
+    async Task<CommandResult<IReadOnlyList<StatementLine>>> IAccountingGrain.FrozenStatementsAsync(Actor actor, LocalDate month)
+    {
+        if (!(await Rights.OfAsync(GrainFactory, actor)).IsAdmin)
+        {
+            return new Problem(ErrorCodes.Forbidden, "Frozen statements are for administrators.");
+        }
+
+        return CommandResult<IReadOnlyList<StatementLine>>.Ok([.. (await monthEnd.FrozenAsync(month)).Select(t => new StatementLine(t.TeamId, t.Currency, t.Amount, t.Minutes, t.Entries))]);
     }
 
     async Task<CommandResult<IReadOnlyList<SettlementItem>>> IAccountingGrain.SettlementAsync(Actor actor, LocalDate month)
