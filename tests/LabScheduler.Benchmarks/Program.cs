@@ -211,6 +211,15 @@ if (reportBookings > 0)
     await Time("statements, one month, by team", () => accounting.StatementsAsync(Actor.System, march, "team"));
     await Time("settlement, one month", () => accounting.SettlementAsync(Actor.System, march));
     await Time("team usage, one month", () => accounting.TeamUsageAsync(Actor.System, "team-7", march));
+
+    // The nightly roll-up, then the long ranges again: they now read one row per instrument-day.
+    var rollupRun = Stopwatch.StartNew();
+    var rolled = await new LabScheduler.Silo.Jobs.RollupJob(
+        new LabScheduler.Persistence.Accounting.Rollups(database.DataSource), grains, clock,
+        Microsoft.Extensions.Logging.Abstractions.NullLogger<LabScheduler.Silo.Jobs.RollupJob>.Instance).RunAsync(CancellationToken.None);
+    Console.WriteLine($"reports: nightly roll-up of the whole history: {rolled} day rows in {rollupRun.Elapsed.TotalSeconds:0.0} s");
+    await Time("after roll-up: utilization, one month, all labs, by lab", () => accounting.UtilizationAsync(Actor.System, march, march.PlusMonths(1), "lab", null));
+    await Time("after roll-up: utilization, a whole year, all labs, by memberState", () => accounting.UtilizationAsync(Actor.System, new LocalDate(2025, 1, 1), new LocalDate(2026, 1, 1), "memberState", null));
 }
 
 await host.StopAsync();

@@ -88,6 +88,36 @@ public sealed class JobsTests
         Assert.Equal(entry.Amount / 2, live.Amount);       // live shows the correction (60 of 120 minutes)
     }
 
+    [Fact]
+    public async Task Rollup_ReportFromRollupsEqualsReportFromBookings_AndRerunChangesNothing()
+    {
+        await using var harness = await SiloHarness.StartAsync("rollup", withJobs: true);
+        var (instrumentId, teamId) = await Setup.LabWithInstrumentAsync(harness.Client);
+        var instrument = harness.Client.GetGrain<IInstrumentGrain>(instrumentId);
+        for (var day = 0; day < 5; day++)
+        {
+            // 09:00-11:00 and 23:00-01:00 (across local midnight) in Asia/Shanghai, five days running.
+            await instrument.BookAsync(Setup.User, Setup.Book(teamId, new Interval(Setup.Morning.Start + Duration.FromDays(day), Setup.Morning.End + Duration.FromDays(day))));
+            var late = Setup.Morning.Start + Duration.FromDays(day) + Duration.FromHours(14);
+            await instrument.BookAsync(Setup.User, Setup.Book(teamId, new Interval(late, late + Duration.FromHours(2))));
+        }
+
+        harness.Clock.Reset(Instant.FromUtc(2026, 12, 10, 0, 0));
+        await instrument.SweepAsync(); // every booking becomes a no-show
+        var accounting = harness.Client.GetGrain<LabScheduler.Contracts.Accounting.IAccountingGrain>(0);
+        var system = LabScheduler.Contracts.Common.Actor.System;
+        var before = (await accounting.UtilizationAsync(system, new LocalDate(2026, 11, 30), new LocalDate(2026, 12, 12), "instrument", null)).Value!;
+
+        var job = ActivatorUtilities.CreateInstance<RollupJob>(harness.Silos[0].Services);
+        Assert.True(await job.RunAsync(CancellationToken.None) > 0);
+        Assert.Equal(0, await job.RunAsync(CancellationToken.None));
+        var after = (await accounting.UtilizationAsync(system, new LocalDate(2026, 11, 30), new LocalDate(2026, 12, 12), "instrument", null)).Value!;
+
+        Assert.Equal(before, after);
+        Assert.Equal(1200, after.Single(i => i.Key == instrumentId).BookedMinutes);
+        Assert.Equal(10, after.Single(i => i.Key == instrumentId).NoShows);
+    }
+
     /// <summary>Runs the sweep job's logic once, as the scheduler would.</summary>
     private static async Task RunSweepAsync(IServiceProvider services)
     {

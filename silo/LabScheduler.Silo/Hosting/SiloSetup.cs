@@ -62,6 +62,7 @@ public static class SiloSetup
         services.AddSingleton<LabScheduler.Persistence.Accounting.StatementQueries>();
         services.AddSingleton<LabScheduler.Persistence.Audit.AuditLog>();
         services.AddSingleton<LabScheduler.Persistence.Accounting.MonthEnd>();
+        services.AddSingleton<LabScheduler.Persistence.Accounting.Rollups>();
         services.AddSingleton<LabScheduler.Grains.Common.Auditor>();
         services.AddSingleton<MigrationRunner>();
         if (!services.Any(d => d.ServiceType == typeof(IClock)))

@@ -43,6 +43,9 @@ public static class JobsSetup
             q.ScheduleJob<MonthEndJob>(
                 trigger => trigger.WithIdentity("month-end-daily", "labsched").WithCronSchedule("0 15 0 * * ?"),
                 job => job.WithIdentity(MonthEndJob.Key).StoreDurably());
+            q.ScheduleJob<RollupJob>(
+                trigger => trigger.WithIdentity("utilization-rollup-nightly", "labsched").WithCronSchedule("0 30 1 * * ?"),
+                job => job.WithIdentity(RollupJob.Key).StoreDurably());
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;

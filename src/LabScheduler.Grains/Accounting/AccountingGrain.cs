@@ -18,7 +18,7 @@ namespace LabScheduler.Grains.Accounting;
 /// <inheritdoc cref="IAccountingGrain"/>
 [StatelessWorker]
 public sealed class AccountingGrain(
-    LedgerStore ledger, BookingStore bookings, UtilizationQuery utilization, StatementQueries statements, MonthEnd monthEnd,
+    LedgerStore ledger, BookingStore bookings, UtilizationQuery utilization, Rollups rollups, StatementQueries statements, MonthEnd monthEnd,
     Auditor audit, AuditLog auditLog, IClock clock)
     : Grain, IAccountingGrain
 {
@@ -165,21 +165,39 @@ public sealed class AccountingGrain(
             .Where(e => access.IsAdmin || access.Manages(e.LabId))
             .ToList();
 
-        // Each instrument's window and open minutes in its own lab's local dates.
+        // Each instrument's window and open minutes in its own lab's local dates. Days the nightly job
+        // rolled up are read from the roll-ups; only the rest is summed from the bookings.
+        var progress = await rollups.ProgressAsync();
         var windows = new Dictionary<string, Interval>();
+        var rolledRanges = new List<(string, LocalDate, LocalDate)>();
         var open = new Dictionary<string, long>();
         foreach (var entry in entries)
         {
             var zone = LabTime.FindZone(entry.TimeZone).Value;
             var window = new Interval(zone.AtStartOfDay(from).ToInstant(), zone.AtStartOfDay(to).ToInstant());
-            windows[entry.Id] = window;
+            var liveFrom = from;
+            if (progress.TryGetValue(entry.Id, out var rolledUntil) && rolledUntil > from)
+            {
+                liveFrom = rolledUntil < to ? rolledUntil : to;
+                rolledRanges.Add((entry.Id, from, liveFrom));
+            }
+
+            if (liveFrom < to)
+            {
+                windows[entry.Id] = new Interval(zone.AtStartOfDay(liveFrom).ToInstant(), window.End);
+            }
+
             var openIntervals = IntervalMath.Subtract(
                 IntervalMath.Normalize(entry.OpeningHours.OpenIntervals(window, zone)),
                 IntervalMath.Normalize(entry.Blackouts));
             open[entry.Id] = (long)openIntervals.Sum(i => i.Duration.TotalMinutes);
         }
 
-        var rows = await utilization.RunAsync([.. windows.Select(w => (w.Key, w.Value))]);
+        var rows = (await utilization.RunAsync([.. windows.Select(w => (w.Key, w.Value))]))
+            .Concat(await rollups.SumAsync(rolledRanges))
+            .GroupBy(r => (r.InstrumentId, r.TeamId))
+            .Select(g => new UtilizationRow(g.Key.InstrumentId, g.Key.TeamId, g.Sum(r => r.BookedMinutes), g.Sum(r => r.UsedMinutes), g.Sum(r => r.NoShows), g.Sum(r => r.Cancellations)))
+            .ToList();
         var byId = entries.ToDictionary(e => e.Id);
         string KeyOf(string instrumentId, string teamId) => groupBy switch
         {

@@ -1,0 +1,121 @@
+using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LabScheduler.Persistence.Accounting;
+
+/// <summary>
+/// Daily utilization roll-ups per instrument, team and lab-local day. Days are handed in as
+/// instants (the caller maps lab-local dates with NodaTime, never PostgreSQL's time zones);
+/// rolling a day up again writes the same numbers, so the job is idempotent.
+/// </summary>
+public sealed class Rollups(NpgsqlDataSource dataSource)
+{
+    /// <summary>The first day not yet rolled up, per instrument (absent: never rolled up).</summary>
+    public async Task<IReadOnlyDictionary<string, LocalDate>> ProgressAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT instrument_id, until_day FROM utilization_rollup_progress");
+        var result = new Dictionary<string, LocalDate>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result[reader.GetString(0)] = LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(1));
+        }
+
+        return result;
+    }
+
+    /// <summary>The earliest booking start per instrument, for instruments never rolled up.</summary>
+    public async Task<IReadOnlyDictionary<string, Instant>> FirstBookingsAsync(IReadOnlyList<string> instrumentIds, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT instrument_id, min(lower(during)) FROM bookings WHERE instrument_id = ANY(@ids) GROUP BY instrument_id");
+        command.Parameters.AddWithValue("ids", instrumentIds.ToArray());
+        var result = new Dictionary<string, Instant>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result[reader.GetString(0)] = Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc));
+        }
+
+        return result;
+    }
+
+    /// <summary>Rolls up the given instrument-days and moves each instrument's progress to <paramref name="until"/>.</summary>
+    public async Task<int> RollUpAsync(IReadOnlyList<(string InstrumentId, LocalDate Day, Interval Span)> days, IReadOnlyDictionary<string, LocalDate> until, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var written = 0;
+        if (days.Count > 0)
+        {
+            await using var command = new NpgsqlCommand("""
+                WITH scope AS (
+                    SELECT * FROM unnest(@ids, @days, @starts, @ends) AS s(instrument_id, day, w_start, w_end))
+                INSERT INTO utilization_daily (instrument_id, team_id, day, booked_minutes, used_minutes, no_shows, cancellations)
+                SELECT b.instrument_id, b.team_id, s.day,
+                       coalesce(sum(extract(epoch FROM least(upper(b.during), s.w_end) - greatest(lower(b.during), s.w_start)) / 60)
+                           FILTER (WHERE b.status IN ('confirmed', 'checked-in', 'completed', 'no-show')), 0)::bigint,
+                       coalesce(sum(extract(epoch FROM
+                               least(coalesce(b.ended_at, upper(b.during)), s.w_end) - greatest(coalesce(b.checked_in_at, lower(b.during)), s.w_start)) / 60)
+                           FILTER (WHERE b.status = 'completed'
+                                   AND least(coalesce(b.ended_at, upper(b.during)), s.w_end) > greatest(coalesce(b.checked_in_at, lower(b.during)), s.w_start)), 0)::bigint,
+                       count(*) FILTER (WHERE b.status = 'no-show' AND lower(b.during) >= s.w_start)::int,
+                       count(*) FILTER (WHERE b.status = 'cancelled' AND lower(b.during) >= s.w_start)::int
+                FROM scope s
+                JOIN bookings b ON b.instrument_id = s.instrument_id AND b.during && tstzrange(s.w_start, s.w_end, '[)')
+                GROUP BY b.instrument_id, b.team_id, s.day
+                ON CONFLICT (instrument_id, day, team_id) DO UPDATE SET
+                    booked_minutes = excluded.booked_minutes, used_minutes = excluded.used_minutes,
+                    no_shows = excluded.no_shows, cancellations = excluded.cancellations
+                """, connection, transaction);
+            command.CommandTimeout = 0;
+            command.Parameters.AddWithValue("ids", days.Select(d => d.InstrumentId).ToArray());
+            command.Parameters.AddWithValue("days", days.Select(d => d.Day.ToDateOnly()).ToArray());
+            command.Parameters.AddWithValue("starts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, days.Select(d => d.Span.Start.ToDateTimeUtc()).ToArray());
+            command.Parameters.AddWithValue("ends", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, days.Select(d => d.Span.End.ToDateTimeUtc()).ToArray());
+            written = await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var progress = new NpgsqlCommand("""
+            INSERT INTO utilization_rollup_progress (instrument_id, until_day)
+            SELECT * FROM unnest(@ids, @until)
+            ON CONFLICT (instrument_id) DO UPDATE SET until_day = greatest(utilization_rollup_progress.until_day, excluded.until_day)
+            """, connection, transaction))
+        {
+            progress.Parameters.AddWithValue("ids", until.Keys.ToArray());
+            progress.Parameters.AddWithValue("until", until.Values.Select(d => d.ToDateOnly()).ToArray());
+            await progress.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return written;
+    }
+
+    /// <summary>Rolled-up sums per instrument and team over each instrument's day range [from, to).</summary>
+    public async Task<IReadOnlyList<UtilizationRow>> SumAsync(IReadOnlyList<(string InstrumentId, LocalDate From, LocalDate To)> ranges, CancellationToken cancellationToken = default)
+    {
+        if (ranges.Count == 0)
+        {
+            return [];
+        }
+
+        await using var command = dataSource.CreateCommand("""
+            WITH scope AS (SELECT * FROM unnest(@ids, @froms, @tos) AS s(instrument_id, d_from, d_to))
+            SELECT u.instrument_id, u.team_id, sum(u.booked_minutes)::bigint, sum(u.used_minutes)::bigint, sum(u.no_shows)::int, sum(u.cancellations)::int
+            FROM scope s JOIN utilization_daily u ON u.instrument_id = s.instrument_id AND u.day >= s.d_from AND u.day < s.d_to
+            GROUP BY u.instrument_id, u.team_id
+            """);
+        command.Parameters.AddWithValue("ids", ranges.Select(r => r.InstrumentId).ToArray());
+        command.Parameters.AddWithValue("froms", ranges.Select(r => r.From.ToDateOnly()).ToArray());
+        command.Parameters.AddWithValue("tos", ranges.Select(r => r.To.ToDateOnly()).ToArray());
+        var rows = new List<UtilizationRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new UtilizationRow(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt32(4), reader.GetInt32(5)));
+        }
+
+        return rows;
+    }
+}
