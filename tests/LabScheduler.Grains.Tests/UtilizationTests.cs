@@ -39,7 +39,8 @@ public sealed class UtilizationTests(ClusterFixture fixture) : IDisposable
             .UtilizationAsync(s.Manager, new LocalDate(2026, 12, 1), new LocalDate(2026, 12, 3), "instrument", s.LabId);
 
         var item = Assert.Single(report.Value!);
-        Assert.Equal(new UtilizationItem(s.InstrumentId, 960, 180, 90, 0.1875, 1, 1), item);
+        Assert.Equal(new UtilizationItem(s.InstrumentId, 960, 180, 90, 0.1875, 1, 1) { Bookings = 3 }, item);
+        Assert.Equal(0.3333, item.NoShowRate);
 
         var byTeam = await fixture.Grains.GetGrain<IAccountingGrain>(0)
             .UtilizationAsync(s.Manager, new LocalDate(2026, 12, 1), new LocalDate(2026, 12, 3), "team", s.LabId);

@@ -137,7 +137,9 @@ public static class AccountingApi
 
     private static LocalDate? ParseMonth(string? month) => Input.Month(month);
 
-    public sealed record UtilizationView(string Key, long OpenMinutes, long BookedMinutes, long UsedMinutes, double Utilization, int NoShows, int Cancellations);
+    public sealed record UtilizationView(
+        string Key, long OpenMinutes, long BookedMinutes, long UsedMinutes, double Utilization, int NoShows, int Cancellations,
+        int Bookings, double NoShowRate, double CancellationRate);
 
     private static async Task<IResult> Utilization(string? from, string? to, string? groupBy, string? labId, HttpContext http, IGrainFactory grains)
     {
@@ -171,14 +173,15 @@ public static class AccountingApi
             return ApiProblem.From(report.Problem!);
         }
 
-        var items = report.Value!.Select(i => new UtilizationView(i.Key, i.OpenMinutes, i.BookedMinutes, i.UsedMinutes, i.Utilization, i.NoShows, i.Cancellations)).ToList();
+        var items = report.Value!.Select(i => new UtilizationView(
+            i.Key, i.OpenMinutes, i.BookedMinutes, i.UsedMinutes, i.Utilization, i.NoShows, i.Cancellations, i.Bookings, i.NoShowRate, i.CancellationRate)).ToList();
         if (http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase)))
         {
-            var csv = new System.Text.StringBuilder("key,openMinutes,bookedMinutes,usedMinutes,utilization,noShows,cancellations\r\n");
+            var csv = new System.Text.StringBuilder("key,openMinutes,bookedMinutes,usedMinutes,utilization,noShows,cancellations,bookings,noShowRate,cancellationRate\r\n");
             foreach (var i in items)
             {
                 csv.Append(System.Globalization.CultureInfo.InvariantCulture,
-                    $"{Csv(i.Key)},{i.OpenMinutes},{i.BookedMinutes},{i.UsedMinutes},{i.Utilization:0.####},{i.NoShows},{i.Cancellations}\r\n");
+                    $"{Csv(i.Key)},{i.OpenMinutes},{i.BookedMinutes},{i.UsedMinutes},{i.Utilization:0.####},{i.NoShows},{i.Cancellations},{i.Bookings},{i.NoShowRate:0.####},{i.CancellationRate:0.####}\r\n");
             }
 
             return Results.Text(csv.ToString(), "text/csv; charset=utf-8");

@@ -87,7 +87,15 @@ public sealed record UtilizationItem(
     [property: Id(3)] long UsedMinutes,
     [property: Id(4)] double Utilization,
     [property: Id(5)] int NoShows,
-    [property: Id(6)] int Cancellations);
+    [property: Id(6)] int Cancellations)
+{
+    /// <summary>Bookings that started in the window, in any status (the base of the rates).</summary>
+    [Id(7)] public int Bookings { get; init; }
+
+    public double NoShowRate => Bookings == 0 ? 0 : Math.Round((double)NoShows / Bookings, 4);
+
+    public double CancellationRate => Bookings == 0 ? 0 : Math.Round((double)Cancellations / Bookings, 4);
+}
 
 [GenerateSerializer, Immutable, Alias("ls.UsageEntry")]
 public sealed record UsageEntry(

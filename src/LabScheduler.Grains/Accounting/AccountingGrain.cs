@@ -196,7 +196,8 @@ public sealed class AccountingGrain(
         var rows = (await utilization.RunAsync([.. windows.Select(w => (w.Key, w.Value))]))
             .Concat(await rollups.SumAsync(rolledRanges))
             .GroupBy(r => (r.InstrumentId, r.TeamId))
-            .Select(g => new UtilizationRow(g.Key.InstrumentId, g.Key.TeamId, g.Sum(r => r.BookedMinutes), g.Sum(r => r.UsedMinutes), g.Sum(r => r.NoShows), g.Sum(r => r.Cancellations)))
+            .Select(g => new UtilizationRow(
+                g.Key.InstrumentId, g.Key.TeamId, g.Sum(r => r.BookedMinutes), g.Sum(r => r.UsedMinutes), g.Sum(r => r.NoShows), g.Sum(r => r.Cancellations), g.Sum(r => r.Bookings)))
             .ToList();
         var byId = entries.ToDictionary(e => e.Id);
         string KeyOf(string instrumentId, string teamId) => groupBy switch
@@ -219,7 +220,7 @@ public sealed class AccountingGrain(
             return new UtilizationItem(
                 key, openMinutes, booked, mine.Sum(r => r.UsedMinutes),
                 openMinutes == 0 ? 0 : Math.Round((double)booked / openMinutes, 4),
-                mine.Sum(r => r.NoShows), mine.Sum(r => r.Cancellations));
+                mine.Sum(r => r.NoShows), mine.Sum(r => r.Cancellations)) { Bookings = mine.Sum(r => r.Bookings) };
         });
         return CommandResult<IReadOnlyList<UtilizationItem>>.Ok([.. items.OrderBy(i => i.Key, StringComparer.Ordinal)]);
     }

@@ -187,7 +187,10 @@ public sealed partial class InstrumentGrain
         {
             TeamState = await TeamStateAsync(entry.TeamId),
         };
-        var outcome = await store.InsertAsync(booking, [.. BookingNotices.ForNew(booking, now), BookingNotices.Of(booking, NoticeKinds.WaitlistBooked, now)]);
+        var outcome = await store.InsertAsync(
+            booking,
+            [.. BookingNotices.ForNew(booking, now), BookingNotices.Of(booking, NoticeKinds.WaitlistBooked, now)],
+            [AuditOf(waiter, "booking", booking.Id.ToString(), BookingLifecycle.ToWire(booking.Status), new { fromWaitlist = entry.Id })]);
         if (outcome != WriteOutcome.Written)
         {
             await ReloadCalendarAsync(CancellationToken.None);

@@ -247,12 +247,11 @@ public sealed partial class InstrumentGrain(
             TeamState = teamState,
         };
 
-        switch (await store.InsertAsync(booking, BookingNotices.ForNew(booking, now)))
+        switch (await store.InsertAsync(booking, BookingNotices.ForNew(booking, now), [AuditOf(actor, "booking", booking.Id.ToString(), BookingLifecycle.ToWire(booking.Status), Summary(booking))]))
         {
             case WriteOutcome.Written:
                 Hold(booking);
                 LogBooked(logger, Id, booking.Id, booking.Interval.Start, booking.Interval.End);
-                await audit.RecordAsync(actor, "booking", booking.Id.ToString(), BookingLifecycle.ToWire(booking.Status), Summary(booking));
                 return CommandResult<Booking>.Ok(booking with { Warnings = warnings });
             case WriteOutcome.Overlap:
                 // Memory said free, the database said taken: another writer got there first.
@@ -378,11 +377,11 @@ public sealed partial class InstrumentGrain(
         }
 
         var bookings = occurrences.Select(o => NewBooking(actor, command.TeamId, o, command.Purpose, definition.Rules, now) with { SeriesId = seriesId, TeamState = teamState }).ToList();
-        switch (await store.InsertAllAsync(bookings, [.. bookings.SelectMany(b => BookingNotices.ForNew(b, now))]))
+        var seriesAudit = AuditOf(actor, "series", seriesId.ToString(), "booked", new { instrumentId = Id, command.TeamId, command.Recurrence, occurrences = bookings.Count });
+        switch (await store.InsertAllAsync(bookings, [.. bookings.SelectMany(b => BookingNotices.ForNew(b, now))], [seriesAudit]))
         {
             case WriteOutcome.Written:
                 bookings.ForEach(Hold);
-                await audit.RecordAsync(actor, "series", seriesId.ToString(), "booked", new { instrumentId = Id, command.TeamId, command.Recurrence, occurrences = bookings.Count });
                 return CommandResult<Series>.Ok(new Series(seriesId, bookings));
             case WriteOutcome.Overlap:
                 await ReloadCalendarAsync(CancellationToken.None);
@@ -533,7 +532,8 @@ public sealed partial class InstrumentGrain(
             var ledger = target is BookingStatus.Completed or BookingStatus.NoShow ? await LedgerEntryAsync(booking, target, endedAt, now) : null;
             var outcome = await store.UpdateStatusAsync(
                 booking.Id, booking.Version, target, reason ?? booking.StatusReason, now, checkedInAt, endedAt,
-                BookingNotices.ForTransition(booking, target, reason ?? booking.StatusReason, now), ledger);
+                BookingNotices.ForTransition(booking, target, reason ?? booking.StatusReason, now), ledger,
+                AuditOf(actor ?? Actor.System, "booking", booking.Id.ToString(), BookingLifecycle.ToWire(target), new { reason, ledger = ledger?.Amount }));
             if (outcome == WriteOutcome.Written)
             {
                 var updated = booking with
@@ -545,7 +545,6 @@ public sealed partial class InstrumentGrain(
                     CheckedInAt = checkedInAt ?? booking.CheckedInAt,
                     EndedAt = endedAt ?? booking.EndedAt,
                 };
-                await audit.RecordAsync(actor ?? Actor.System, "booking", updated.Id.ToString(), BookingLifecycle.ToWire(target), new { reason, ledger = ledger?.Amount });
                 if (BookingLifecycle.HoldsTime(target))
                 {
                     Hold(updated);
@@ -627,6 +626,9 @@ public sealed partial class InstrumentGrain(
 
         return null;
     }
+
+    private static LabScheduler.Persistence.Audit.AuditEntry AuditOf(Actor actor, string entity, string id, string action, object details) =>
+        new(actor.UserId, entity, id, action, System.Text.Json.JsonSerializer.Serialize(details));
 
     private static object Summary(Booking b) => new
     {

@@ -52,7 +52,7 @@ public sealed class Rollups(NpgsqlDataSource dataSource)
             await using var command = new NpgsqlCommand("""
                 WITH scope AS (
                     SELECT * FROM unnest(@ids, @days, @starts, @ends) AS s(instrument_id, day, w_start, w_end))
-                INSERT INTO utilization_daily (instrument_id, team_id, day, booked_minutes, used_minutes, no_shows, cancellations)
+                INSERT INTO utilization_daily (instrument_id, team_id, day, booked_minutes, used_minutes, no_shows, cancellations, bookings)
                 SELECT b.instrument_id, b.team_id, s.day,
                        coalesce(sum(extract(epoch FROM least(upper(b.during), s.w_end) - greatest(lower(b.during), s.w_start)) / 60)
                            FILTER (WHERE b.status IN ('confirmed', 'checked-in', 'completed', 'no-show')), 0)::bigint,
@@ -61,13 +61,14 @@ public sealed class Rollups(NpgsqlDataSource dataSource)
                            FILTER (WHERE b.status = 'completed'
                                    AND least(coalesce(b.ended_at, upper(b.during)), s.w_end) > greatest(coalesce(b.checked_in_at, lower(b.during)), s.w_start)), 0)::bigint,
                        count(*) FILTER (WHERE b.status = 'no-show' AND lower(b.during) >= s.w_start)::int,
-                       count(*) FILTER (WHERE b.status = 'cancelled' AND lower(b.during) >= s.w_start)::int
+                       count(*) FILTER (WHERE b.status = 'cancelled' AND lower(b.during) >= s.w_start)::int,
+                       count(*) FILTER (WHERE lower(b.during) >= s.w_start)::int
                 FROM scope s
                 JOIN bookings b ON b.instrument_id = s.instrument_id AND b.during && tstzrange(s.w_start, s.w_end, '[)')
                 GROUP BY b.instrument_id, b.team_id, s.day
                 ON CONFLICT (instrument_id, day, team_id) DO UPDATE SET
                     booked_minutes = excluded.booked_minutes, used_minutes = excluded.used_minutes,
-                    no_shows = excluded.no_shows, cancellations = excluded.cancellations
+                    no_shows = excluded.no_shows, cancellations = excluded.cancellations, bookings = excluded.bookings
                 """, connection, transaction);
             command.CommandTimeout = 0;
             command.Parameters.AddWithValue("ids", days.Select(d => d.InstrumentId).ToArray());
@@ -102,7 +103,8 @@ public sealed class Rollups(NpgsqlDataSource dataSource)
 
         await using var command = dataSource.CreateCommand("""
             WITH scope AS (SELECT * FROM unnest(@ids, @froms, @tos) AS s(instrument_id, d_from, d_to))
-            SELECT u.instrument_id, u.team_id, sum(u.booked_minutes)::bigint, sum(u.used_minutes)::bigint, sum(u.no_shows)::int, sum(u.cancellations)::int
+            SELECT u.instrument_id, u.team_id, sum(u.booked_minutes)::bigint, sum(u.used_minutes)::bigint, sum(u.no_shows)::int, sum(u.cancellations)::int,
+                   sum(u.bookings)::int
             FROM scope s JOIN utilization_daily u ON u.instrument_id = s.instrument_id AND u.day >= s.d_from AND u.day < s.d_to
             GROUP BY u.instrument_id, u.team_id
             """);
@@ -113,7 +115,7 @@ public sealed class Rollups(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new UtilizationRow(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt32(4), reader.GetInt32(5)));
+            rows.Add(new UtilizationRow(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6)));
         }
 
         return rows;

@@ -5,7 +5,7 @@ using NpgsqlTypes;
 namespace LabScheduler.Persistence.Accounting;
 
 /// <summary>Booked and used minutes, no-shows and cancellations of one instrument and team in a window.</summary>
-public sealed record UtilizationRow(string InstrumentId, string TeamId, long BookedMinutes, long UsedMinutes, int NoShows, int Cancellations);
+public sealed record UtilizationRow(string InstrumentId, string TeamId, long BookedMinutes, long UsedMinutes, int NoShows, int Cancellations, int Bookings);
 
 /// <summary>
 /// The utilization figures, aggregated in PostgreSQL: each instrument has its own window (its
@@ -31,7 +31,8 @@ public sealed class UtilizationQuery(NpgsqlDataSource dataSource)
                        FILTER (WHERE b.status = 'completed'
                                AND least(coalesce(b.ended_at, upper(b.during)), s.w_end) > greatest(coalesce(b.checked_in_at, lower(b.during)), s.w_start)), 0)::bigint,
                    count(*) FILTER (WHERE b.status = 'no-show' AND lower(b.during) >= s.w_start)::int,
-                   count(*) FILTER (WHERE b.status = 'cancelled' AND lower(b.during) >= s.w_start)::int
+                   count(*) FILTER (WHERE b.status = 'cancelled' AND lower(b.during) >= s.w_start)::int,
+                   count(*) FILTER (WHERE lower(b.during) >= s.w_start)::int
             FROM scope s
             JOIN bookings b ON b.instrument_id = s.instrument_id AND b.during && tstzrange(s.w_start, s.w_end, '[)')
             GROUP BY b.instrument_id, b.team_id
@@ -43,7 +44,7 @@ public sealed class UtilizationQuery(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new UtilizationRow(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt32(4), reader.GetInt32(5)));
+            rows.Add(new UtilizationRow(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6)));
         }
 
         return rows;

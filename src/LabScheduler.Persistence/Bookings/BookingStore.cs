@@ -4,6 +4,7 @@ using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
 using LabScheduler.Persistence.Accounting;
+using LabScheduler.Persistence.Audit;
 using LabScheduler.Persistence.Notifications;
 
 namespace LabScheduler.Persistence.Bookings;
@@ -39,17 +40,28 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
             WHERE EXISTS (SELECT 1 FROM written))
         """;
 
+    // The audit records of a change go in with it too (who did it is part of what happened).
+    private const string AuditCte = """
+        audited AS (
+            INSERT INTO audit_log (at, actor, entity, entity_id, action, details)
+            SELECT @noticeCreated, a.actor, a.entity, a.entity_id, a.action, a.details::jsonb
+            FROM unnest(@auditActor, @auditEntity, @auditEntityId, @auditAction, @auditDetails) AS a(actor, entity, entity_id, action, details)
+            WHERE EXISTS (SELECT 1 FROM written))
+        """;
+
     private const string ExclusionViolation = "23P01";
     private const string UniqueViolation = "23505";
 
     /// <summary>Inserts a new booking row.</summary>
-    public Task<WriteOutcome> InsertAsync(Booking booking, IReadOnlyList<Notice>? notices = null, CancellationToken cancellationToken = default) =>
-        InsertAllAsync([booking], notices, cancellationToken);
+    public Task<WriteOutcome> InsertAsync(
+        Booking booking, IReadOnlyList<Notice>? notices = null, IReadOnlyList<AuditEntry>? audit = null, CancellationToken cancellationToken = default) =>
+        InsertAllAsync([booking], notices, audit, cancellationToken);
 
     /// <summary>
     /// Inserts bookings in one statement: all rows or none (a series is booked all or nothing).
     /// </summary>
-    public async Task<WriteOutcome> InsertAllAsync(IReadOnlyList<Booking> bookings, IReadOnlyList<Notice>? notices = null, CancellationToken cancellationToken = default)
+    public async Task<WriteOutcome> InsertAllAsync(
+        IReadOnlyList<Booking> bookings, IReadOnlyList<Notice>? notices = null, IReadOnlyList<AuditEntry>? audit = null, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"""
             WITH written AS (
@@ -58,11 +70,13 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
                 FROM unnest(@id, @instrument, @lab, @team, @user, @status, @start, @end, @exclusive, @purpose, @created, @series, @teamState)
                      AS b(id, instrument, lab, team, usr, status, start_at, end_at, exclusive, purpose, created, series, team_state)
                 RETURNING id),
-            {NoticesCte}
+            {NoticesCte},
+            {AuditCte}
             SELECT count(*) FROM written
             """);
         var p = command.Parameters;
         AddNotices(p, notices ?? [], bookings.Count > 0 ? bookings[0].CreatedAt : default);
+        AddAudit(p, audit ?? []);
         p.AddWithValue("id", bookings.Select(b => b.Id).ToArray());
         p.AddWithValue("instrument", bookings.Select(b => b.InstrumentId).ToArray());
         p.AddWithValue("lab", bookings.Select(b => b.LabId).ToArray());
@@ -98,7 +112,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
     public async Task<WriteOutcome> UpdateStatusAsync(
         Guid id, int expectedVersion, BookingStatus status, string? reason, Instant updatedAt,
         Instant? checkedInAt = null, Instant? endedAt = null, IReadOnlyList<Notice>? notices = null, LedgerEntry? ledger = null,
-        CancellationToken cancellationToken = default)
+        AuditEntry? audit = null, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"""
             WITH written AS (
@@ -113,10 +127,12 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
                 SELECT @lId, @id, @lKind, NULL, @lTeam, @lTeamState, @lInstrument, @lLab, @lLabState, @lTariff,
                        @lBooked, @lActual, @lCharged, @lRate, @lAmount, @lCurrency, @lMonth, @updated
                 WHERE @withLedger AND EXISTS (SELECT 1 FROM written)
-                ON CONFLICT (booking_id) WHERE kind <> 'reversal' AND corrects IS NULL DO NOTHING)
+                ON CONFLICT (booking_id) WHERE kind <> 'reversal' AND corrects IS NULL DO NOTHING),
+            {AuditCte}
             SELECT count(*) FROM written
             """);
         AddNotices(command.Parameters, notices ?? [], updatedAt);
+        AddAudit(command.Parameters, audit is null ? [] : [audit]);
         AddLedger(command.Parameters, ledger);
         command.Parameters.AddWithValue("checkedIn", NpgsqlDbType.TimestampTz, checkedInAt is { } checkedIn ? checkedIn.ToDateTimeUtc() : DBNull.Value);
         command.Parameters.AddWithValue("ended", NpgsqlDbType.TimestampTz, endedAt is { } ended ? ended.ToDateTimeUtc() : DBNull.Value);
@@ -146,6 +162,15 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("instrument", instrumentId);
         command.Parameters.AddWithValue("after", NpgsqlDbType.TimestampTz, endsAfter.ToDateTimeUtc());
         return await ReadAll(command, cancellationToken);
+    }
+
+    private static void AddAudit(NpgsqlParameterCollection p, IReadOnlyList<AuditEntry> entries)
+    {
+        p.AddWithValue("auditActor", entries.Select(e => e.Actor).ToArray());
+        p.AddWithValue("auditEntity", entries.Select(e => e.Entity).ToArray());
+        p.AddWithValue("auditEntityId", entries.Select(e => e.EntityId).ToArray());
+        p.AddWithValue("auditAction", entries.Select(e => e.Action).ToArray());
+        p.AddWithValue("auditDetails", entries.Select(e => e.DetailsJson).ToArray());
     }
 
     private static void AddLedger(NpgsqlParameterCollection p, LedgerEntry? entry)

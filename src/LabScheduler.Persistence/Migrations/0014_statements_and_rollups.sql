@@ -22,6 +22,7 @@ CREATE TABLE utilization_daily (
     used_minutes   bigint  NOT NULL,
     no_shows       integer NOT NULL,
     cancellations  integer NOT NULL,
+    bookings       integer NOT NULL,
     PRIMARY KEY (instrument_id, day, team_id)
 );
 

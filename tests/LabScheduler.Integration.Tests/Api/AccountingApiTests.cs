@@ -45,7 +45,7 @@ public sealed class AccountingApiTests(ApiFixture api)
         var csv = await admin.SendAsync(request);
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
         var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("key,openMinutes,bookedMinutes,usedMinutes,utilization,noShows,cancellations", lines[0]);
+        Assert.Equal("key,openMinutes,bookedMinutes,usedMinutes,utilization,noShows,cancellations,bookings,noShowRate,cancellationRate", lines[0]);
         Assert.Contains(lines, l => l.StartsWith("CN,", StringComparison.Ordinal));
 
         using var wei = await api.As("wei");
