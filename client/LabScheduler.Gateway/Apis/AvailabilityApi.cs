@@ -99,7 +99,7 @@ public static class AvailabilityApi
             ? TypedResults.Ok(OpeningHoursResponse.Of(instrument))
             : ApiProblem.NotFound($"No instrument '{id}'.");
 
-    private static async Task<IResult> ListBlackouts(string id, string? tz, HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> ListBlackouts(string id, string? tz, HttpContext http, IGrainFactory grains, IClock clock)
     {
         if (await InstrumentsApi.Find(id, grains) is not { } instrument)
         {
@@ -113,7 +113,9 @@ public static class AvailabilityApi
         }
 
         var lab = LabTime.FindZone(instrument.TimeZone).Value;
-        return TypedResults.Ok(new Page<BlackoutResponse>([.. instrument.Blackouts.Select(b => BlackoutResponse.Of(id, b, lab, requester!))], null));
+        var now = clock.GetCurrentInstant();
+        return TypedResults.Ok(new Page<BlackoutResponse>(
+            [.. instrument.Blackouts.Where(b => b.Interval.End > now).Select(b => BlackoutResponse.Of(id, b, lab, requester!))], null));
     }
 
     private static async Task<IResult> AddBlackout(string id, BlackoutRequest? request, string? tz, HttpContext http, IGrainFactory grains)

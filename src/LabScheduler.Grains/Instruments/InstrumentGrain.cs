@@ -183,8 +183,6 @@ public sealed partial class InstrumentGrain(
 
         // The blackout is in force before the bookings it hits are cancelled, so freed time is not offered inside it.
         var blackout = new Blackout(Guid.CreateVersion7(), interval, reason);
-        var now = Now();
-        state.State.Blackouts.RemoveAll(b => b.Interval.End <= now);
         state.State.Blackouts.Add(blackout);
         await state.WriteStateAsync();
         await ReportToCatalogAsync(state.State.Definition!);

@@ -28,7 +28,7 @@ public sealed class InstrumentState
 
     public OpeningHours OpeningHours { get; set; } = OpeningHours.AlwaysOpen;
 
-    /// <summary>Blackouts that have not yet ended; past ones are dropped on the next write.</summary>
+    /// <summary>Every blackout, past ones too: utilization reports of past months subtract them. They are few.</summary>
     public List<Blackout> Blackouts { get; set; } = [];
 
     public List<string> AuthorizedUsers { get; set; } = [];
