@@ -49,22 +49,11 @@ public sealed class Rollups(NpgsqlDataSource dataSource)
         var written = 0;
         if (days.Count > 0)
         {
-            await using var command = new NpgsqlCommand("""
+            await using var command = new NpgsqlCommand($"""
                 WITH scope AS (
                     SELECT * FROM unnest(@ids, @days, @starts, @ends) AS s(instrument_id, day, w_start, w_end))
                 INSERT INTO utilization_daily (instrument_id, team_id, day, booked_minutes, used_minutes, no_shows, cancellations, bookings)
-                SELECT b.instrument_id, b.team_id, s.day,
-                       coalesce(sum(extract(epoch FROM least(upper(b.during), s.w_end) - greatest(lower(b.during), s.w_start)) / 60)
-                           FILTER (WHERE b.status IN ('confirmed', 'checked-in', 'completed', 'no-show')), 0)::bigint,
-                       coalesce(sum(extract(epoch FROM
-                               least(coalesce(b.ended_at, upper(b.during)), s.w_end) - greatest(coalesce(b.checked_in_at, lower(b.during)), s.w_start)) / 60)
-                           FILTER (WHERE b.status = 'completed'
-                                   AND least(coalesce(b.ended_at, upper(b.during)), s.w_end) > greatest(coalesce(b.checked_in_at, lower(b.during)), s.w_start)), 0)::bigint,
-                       count(*) FILTER (WHERE b.status = 'no-show' AND lower(b.during) >= s.w_start)::int,
-                       count(*) FILTER (WHERE b.status = 'cancelled' AND lower(b.during) >= s.w_start)::int,
-                       count(*) FILTER (WHERE lower(b.during) >= s.w_start)::int
-                FROM scope s
-                JOIN bookings b ON b.instrument_id = s.instrument_id AND b.during && tstzrange(s.w_start, s.w_end, '[)')
+                SELECT b.instrument_id, b.team_id, s.day, {UtilizationQuery.Aggregates}
                 GROUP BY b.instrument_id, b.team_id, s.day
                 ON CONFLICT (instrument_id, day, team_id) DO UPDATE SET
                     booked_minutes = excluded.booked_minutes, used_minutes = excluded.used_minutes,

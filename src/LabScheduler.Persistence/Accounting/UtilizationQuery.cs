@@ -13,6 +13,24 @@ public sealed record UtilizationRow(string InstrumentId, string TeamId, long Boo
 /// </summary>
 public sealed class UtilizationQuery(NpgsqlDataSource dataSource)
 {
+    /// <summary>
+    /// Booked minutes, used minutes, no-shows, cancellations and bookings of each booking clipped to its
+    /// scope window (s.w_start, s.w_end), from a scope table joined to bookings; the roll-ups use the same.
+    /// </summary>
+    internal const string Aggregates = """
+        coalesce(sum(extract(epoch FROM least(upper(b.during), s.w_end) - greatest(lower(b.during), s.w_start)) / 60)
+            FILTER (WHERE b.status IN ('confirmed', 'checked-in', 'completed', 'no-show')), 0)::bigint,
+        coalesce(sum(extract(epoch FROM
+                least(coalesce(b.ended_at, upper(b.during)), s.w_end) - greatest(coalesce(b.checked_in_at, lower(b.during)), s.w_start)) / 60)
+            FILTER (WHERE b.status = 'completed'
+                    AND least(coalesce(b.ended_at, upper(b.during)), s.w_end) > greatest(coalesce(b.checked_in_at, lower(b.during)), s.w_start)), 0)::bigint,
+        count(*) FILTER (WHERE b.status = 'no-show' AND lower(b.during) >= s.w_start)::int,
+        count(*) FILTER (WHERE b.status = 'cancelled' AND lower(b.during) >= s.w_start)::int,
+        count(*) FILTER (WHERE lower(b.during) >= s.w_start)::int
+        FROM scope s
+        JOIN bookings b ON b.instrument_id = s.instrument_id AND b.during && tstzrange(s.w_start, s.w_end, '[)')
+        """;
+
     public async Task<IReadOnlyList<UtilizationRow>> RunAsync(IReadOnlyList<(string InstrumentId, Interval Window)> scope, CancellationToken cancellationToken = default)
     {
         if (scope.Count == 0)
@@ -20,21 +38,10 @@ public sealed class UtilizationQuery(NpgsqlDataSource dataSource)
             return [];
         }
 
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             WITH scope AS (
                 SELECT * FROM unnest(@ids, @starts, @ends) AS s(instrument_id, w_start, w_end))
-            SELECT b.instrument_id, b.team_id,
-                   coalesce(sum(extract(epoch FROM least(upper(b.during), s.w_end) - greatest(lower(b.during), s.w_start)) / 60)
-                       FILTER (WHERE b.status IN ('confirmed', 'checked-in', 'completed', 'no-show')), 0)::bigint,
-                   coalesce(sum(extract(epoch FROM
-                           least(coalesce(b.ended_at, upper(b.during)), s.w_end) - greatest(coalesce(b.checked_in_at, lower(b.during)), s.w_start)) / 60)
-                       FILTER (WHERE b.status = 'completed'
-                               AND least(coalesce(b.ended_at, upper(b.during)), s.w_end) > greatest(coalesce(b.checked_in_at, lower(b.during)), s.w_start)), 0)::bigint,
-                   count(*) FILTER (WHERE b.status = 'no-show' AND lower(b.during) >= s.w_start)::int,
-                   count(*) FILTER (WHERE b.status = 'cancelled' AND lower(b.during) >= s.w_start)::int,
-                   count(*) FILTER (WHERE lower(b.during) >= s.w_start)::int
-            FROM scope s
-            JOIN bookings b ON b.instrument_id = s.instrument_id AND b.during && tstzrange(s.w_start, s.w_end, '[)')
+            SELECT b.instrument_id, b.team_id, {Aggregates}
             GROUP BY b.instrument_id, b.team_id
             """);
         command.Parameters.AddWithValue("ids", scope.Select(s => s.InstrumentId).ToArray());
