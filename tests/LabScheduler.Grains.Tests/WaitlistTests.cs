@@ -115,4 +115,26 @@ public sealed class WaitlistTests(ClusterFixture fixture) : IDisposable
         Assert.Equal(WaitlistStatus.Withdrawn, (await s.Instrument.WithdrawAsync(s.Colleague, entry.Id)).Value?.Status);
         Assert.True((await s.Instrument.BookAsync(s.User, Book(s, Morning))).IsSuccess);
     }
+
+    [Fact]
+    public async Task Accept_WhenTheEntryMovedBehindTheGrainsBack_BooksNothing()
+    {
+        var s = await Scenario.CreateAsync(fixture.Grains);
+        var booking = (await s.Instrument.BookAsync(s.User, Book(s, Morning))).Value!;
+        var entry = (await s.Instrument.JoinWaitlistAsync(s.Colleague, Wait(s, Morning))).Value!;
+        await s.Instrument.CancelAsync(s.User, booking.Id, null);
+
+        // Another writer moved the entry on (its version changed): booking and entry update go together or not at all.
+        await using (var bump = fixture.Database.DataSource.CreateCommand("UPDATE waitlist SET version = version + 1, status = 'expired' WHERE id = @id"))
+        {
+            bump.Parameters.AddWithValue("id", entry.Id);
+            await bump.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(ErrorCodes.BookingConflict, (await s.Instrument.AcceptOfferAsync(s.Colleague, entry.Id)).Problem?.Code);
+        Assert.Equal(0, await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM bookings WHERE instrument_id = @i AND user_id = @u", ("i", s.InstrumentId), ("u", s.ColleagueId)));
+        Assert.Empty(await s.Instrument.GetWaitlistAsync());
+        Assert.True((await s.Instrument.BookAsync(s.User, Book(s, Morning))).IsSuccess); // the hold is gone with the entry
+    }
 }

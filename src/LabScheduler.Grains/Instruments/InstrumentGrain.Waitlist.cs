@@ -84,9 +84,9 @@ public sealed partial class InstrumentGrain
         // Release the hold so the booking does not conflict with its own offer; put it back if the booking fails.
         _calendar.Remove(entry.Id);
         var booked = await BookFromWaitlistAsync(entry, definition, now);
-        if (!booked.IsSuccess)
+        if (!booked.IsSuccess && _waitlist.Any(w => w.Id == entry.Id && w.Status == WaitlistStatus.Offered))
         {
-            _calendar.Add(entry.Id, entry.Interval);
+            _calendar.Add(entry.Id, entry.Interval); // still on offer (the refusal was another rule's): keep holding
         }
 
         return booked;
@@ -187,18 +187,22 @@ public sealed partial class InstrumentGrain
         {
             TeamState = await TeamStateAsync(entry.TeamId),
         };
+        // The booking and the entry's move to 'booked' are one statement: both or neither.
         var outcome = await store.InsertAsync(
             booking,
             [.. BookingNotices.ForNew(booking, now), BookingNotices.Of(booking, NoticeKinds.WaitlistBooked, now)],
-            [AuditOf(waiter, "booking", booking.Id.ToString(), BookingLifecycle.ToWire(booking.Status), new { fromWaitlist = entry.Id })]);
+            [AuditOf(waiter, "booking", booking.Id.ToString(), BookingLifecycle.ToWire(booking.Status), new { fromWaitlist = entry.Id })],
+            (entry.Id, entry.Version));
         if (outcome != WriteOutcome.Written)
         {
+            await LoadWaitlistAsync(CancellationToken.None);
             await ReloadCalendarAsync(CancellationToken.None);
-            return new Problem(ErrorCodes.BookingConflict, "Another booking of this time was stored a moment ago.");
+            return new Problem(ErrorCodes.BookingConflict, "The time or the waitlist entry changed a moment ago; nothing was booked.");
         }
 
         Hold(booking);
-        await MoveEntryAsync(entry, WaitlistStatus.Booked, entry with { Status = WaitlistStatus.Booked, BookingId = booking.Id, OfferExpiresAt = null });
+        _waitlist.RemoveAll(w => w.Id == entry.Id);
+        _calendar.Remove(entry.Id);
         return CommandResult<Booking>.Ok(booking);
     }
 
@@ -253,6 +257,11 @@ public sealed partial class InstrumentGrain
 
     private async Task LoadWaitlistAsync(CancellationToken cancellationToken)
     {
+        foreach (var old in _waitlist)
+        {
+            _calendar.Remove(old.Id);
+        }
+
         _waitlist.Clear();
         foreach (var entry in await waitlist.LoadOpenAsync(Id, cancellationToken))
         {

@@ -54,21 +54,30 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
 
     /// <summary>Inserts a new booking row.</summary>
     public Task<WriteOutcome> InsertAsync(
-        Booking booking, IReadOnlyList<Notice>? notices = null, IReadOnlyList<AuditEntry>? audit = null, CancellationToken cancellationToken = default) =>
-        InsertAllAsync([booking], notices, audit, cancellationToken);
+        Booking booking, IReadOnlyList<Notice>? notices = null, IReadOnlyList<AuditEntry>? audit = null,
+        (Guid EntryId, int ExpectedVersion)? redeems = null, CancellationToken cancellationToken = default) =>
+        InsertAllAsync([booking], notices, audit, redeems, cancellationToken);
 
     /// <summary>
     /// Inserts bookings in one statement: all rows or none (a series is booked all or nothing).
     /// </summary>
+    /// <param name="redeems">A waitlist entry (at that version) this booking redeems: it becomes 'booked' in the same
+    /// statement, and nothing is written when the entry moved on meanwhile (<see cref="WriteOutcome.Stale"/>).</param>
     public async Task<WriteOutcome> InsertAllAsync(
-        IReadOnlyList<Booking> bookings, IReadOnlyList<Notice>? notices = null, IReadOnlyList<AuditEntry>? audit = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<Booking> bookings, IReadOnlyList<Notice>? notices = null, IReadOnlyList<AuditEntry>? audit = null,
+        (Guid EntryId, int ExpectedVersion)? redeems = null, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"""
-            WITH written AS (
+            WITH redeemed AS (
+                UPDATE waitlist SET status = 'booked', booking_id = @redeemBooking, offer_expires_at = NULL, updated_at = @noticeCreated, version = version + 1
+                WHERE @redeem AND id = @redeemEntry AND version = @redeemVersion
+                RETURNING id),
+            written AS (
                 INSERT INTO bookings (id, instrument_id, lab_id, team_id, user_id, status, during, exclusive, purpose, status_reason, created_at, updated_at, version, series_id, team_state)
                 SELECT b.id, b.instrument, b.lab, b.team, b.usr, b.status, tstzrange(b.start_at, b.end_at, '[)'), b.exclusive, b.purpose, NULL, b.created, b.created, 1, b.series, b.team_state
                 FROM unnest(@id, @instrument, @lab, @team, @user, @status, @start, @end, @exclusive, @purpose, @created, @series, @teamState)
                      AS b(id, instrument, lab, team, usr, status, start_at, end_at, exclusive, purpose, created, series, team_state)
+                WHERE NOT @redeem OR EXISTS (SELECT 1 FROM redeemed)
                 RETURNING id),
             {NoticesCte},
             {AuditCte}
@@ -77,6 +86,10 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         var p = command.Parameters;
         AddNotices(p, notices ?? [], bookings.Count > 0 ? bookings[0].CreatedAt : default);
         AddAudit(p, audit ?? []);
+        p.AddWithValue("redeem", redeems is not null);
+        p.AddWithValue("redeemEntry", redeems?.EntryId ?? Guid.Empty);
+        p.AddWithValue("redeemVersion", redeems?.ExpectedVersion ?? 0);
+        p.AddWithValue("redeemBooking", bookings.Count > 0 ? bookings[0].Id : Guid.Empty);
         p.AddWithValue("id", bookings.Select(b => b.Id).ToArray());
         p.AddWithValue("instrument", bookings.Select(b => b.InstrumentId).ToArray());
         p.AddWithValue("lab", bookings.Select(b => b.LabId).ToArray());
@@ -92,8 +105,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         p.AddWithValue("teamState", bookings.Select(b => b.TeamState).ToArray());
         try
         {
-            await command.ExecuteScalarAsync(cancellationToken);
-            return WriteOutcome.Written;
+            return (long)(await command.ExecuteScalarAsync(cancellationToken))! == bookings.Count ? WriteOutcome.Written : WriteOutcome.Stale;
         }
         catch (PostgresException e) when (e.SqlState == ExclusionViolation)
         {
