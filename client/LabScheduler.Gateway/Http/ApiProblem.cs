@@ -78,6 +78,7 @@ public static class ApiProblem
         ErrorCodes.AlreadyExists => "That id exists already",
         ErrorCodes.InvalidTransition => "Not possible in the booking's current status",
         ErrorCodes.IdempotencyMismatch => "Idempotency key reused for another request",
+        "idempotency.in-progress" => "The first request with this idempotency key is still running",
         ErrorCodes.Unauthenticated => "Not signed in",
         _ when code.StartsWith("auth.", StringComparison.Ordinal) => "Not allowed",
         _ when code.StartsWith("time.", StringComparison.Ordinal) => "Time not usable",

@@ -8,7 +8,8 @@ namespace LabScheduler.Gateway.Idempotency;
 /// <summary>
 /// For POSTs marked <see cref="IdempotentAttribute"/> with an Idempotency-Key header: the same
 /// key and body get the first response again (status, body, Location); the same key with another
-/// body is 422 idempotency.mismatch. Responses of 5xx are not kept, so a retry runs anew.
+/// body is 422 idempotency.mismatch; while the first is still running, 409 idempotency.in-progress. Responses of 5xx
+/// are not kept, so a retry runs anew.
 /// </summary>
 public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore store)
 {
@@ -34,48 +35,59 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
         }
 
         var hash = await HashRequestAsync(http.Request, http.RequestAborted);
-        await using var claim = await store.ClaimAsync(http.User.Actor().UserId, key, http.RequestAborted);
-        if (claim.Existing is { } first)
+        var userId = http.User.Actor().UserId;
+        var (outcome, first) = await store.ClaimAsync(userId, key, hash, http.RequestAborted);
+        switch (outcome)
         {
-            if (!first.RequestHash.AsSpan().SequenceEqual(hash))
-            {
+            case ClaimOutcome.Mismatch:
                 await ApiProblem.Result(ErrorCodes.IdempotencyMismatch, $"The {Header} was used before with a different request.").ExecuteAsync(http);
                 return;
-            }
+            case ClaimOutcome.InProgress:
+                http.Response.Headers.RetryAfter = "1";
+                await ApiProblem.Result("idempotency.in-progress", $"A request with this {Header} is still running; retry in a moment.", status: StatusCodes.Status409Conflict)
+                    .ExecuteAsync(http);
+                return;
+            case ClaimOutcome.Replay:
+                http.Response.StatusCode = first!.Status;
+                http.Response.ContentType = first.ContentType;
+                if (first.Location is not null)
+                {
+                    http.Response.Headers.Location = first.Location;
+                }
 
-            http.Response.StatusCode = first.Status;
-            http.Response.ContentType = first.ContentType;
-            if (first.Location is not null)
-            {
-                http.Response.Headers.Location = first.Location;
-            }
-
-            http.Response.Headers["Idempotent-Replayed"] = "true";
-            await http.Response.Body.WriteAsync(first.Body, http.RequestAborted);
-            return;
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                await http.Response.Body.WriteAsync(first.Body, http.RequestAborted);
+                return;
         }
 
         var original = http.Response.Body;
         using var captured = new MemoryStream();
         http.Response.Body = captured;
+        var completed = false;
         try
         {
             await next(http);
+            completed = true;
         }
         finally
         {
             http.Response.Body = original;
+
+            // A client that gave up waiting retries: what it gets must not depend on whether it was still listening.
+            if (completed && http.Response.StatusCode < 500)
+            {
+                await store.CompleteAsync(
+                    userId, key,
+                    new StoredResponse(hash, http.Response.StatusCode, http.Response.ContentType, http.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, captured.ToArray()),
+                    CancellationToken.None);
+            }
+            else
+            {
+                await store.AbandonAsync(userId, key, CancellationToken.None);
+            }
         }
 
-        var body = captured.ToArray();
-        if (http.Response.StatusCode < 500)
-        {
-            await claim.SaveAsync(
-                new StoredResponse(hash, http.Response.StatusCode, http.Response.ContentType, http.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, body),
-                CancellationToken.None); // a client that gave up waiting retries: the answer must be there for it
-        }
-
-        await original.WriteAsync(body, http.RequestAborted);
+        await original.WriteAsync(captured.ToArray(), http.RequestAborted);
     }
 
     private static async Task<byte[]> HashRequestAsync(HttpRequest request, CancellationToken cancellationToken)

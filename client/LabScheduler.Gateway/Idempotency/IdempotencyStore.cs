@@ -7,45 +7,100 @@ namespace LabScheduler.Gateway.Idempotency;
 /// <summary>A response as first given, to replay for a retry.</summary>
 public sealed record StoredResponse(byte[] RequestHash, int Status, string? ContentType, string? Location, byte[] Body);
 
+/// <summary>What a request with an Idempotency-Key should do.</summary>
+public enum ClaimOutcome
+{
+    /// <summary>First use of the key (or its earlier attempt was abandoned): run the request.</summary>
+    Started,
+
+    /// <summary>The key's first request finished: answer with its response.</summary>
+    Replay,
+
+    /// <summary>The key's first request is still running: try again shortly.</summary>
+    InProgress,
+
+    /// <summary>The key was used for a different request.</summary>
+    Mismatch,
+}
+
 /// <summary>
-/// The gateway's own table of idempotency keys. A claim holds a transaction-scoped advisory
-/// lock on (user, key), so concurrent requests with one key run one after the other and the
-/// later ones replay what the first stored.
+/// The gateway's own table of idempotency keys. A key is claimed with a pending row that is
+/// committed at once (no connection is held while the request runs); the response is stored when
+/// the request ends; a request that fails with a 5xx gives its claim up so a retry runs anew.
 /// </summary>
 public sealed class IdempotencyStore(NpgsqlDataSource dataSource, IClock clock)
 {
     /// <summary>How long keys are remembered (the contract promises at least 24 hours).</summary>
     public static readonly Duration Retention = Duration.FromHours(48);
 
-    public async Task<Claim> ClaimAsync(string userId, string key, CancellationToken cancellationToken)
-    {
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended(@u || E'\\n' || @k, 42))", connection, transaction))
-        {
-            lockCommand.Parameters.AddWithValue("u", userId);
-            lockCommand.Parameters.AddWithValue("k", key);
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-        }
+    /// <summary>A pending claim older than this belongs to a gateway that died mid-request and may be taken over.</summary>
+    public static readonly Duration Abandoned = Duration.FromMinutes(2);
 
-        StoredResponse? existing = null;
-        await using (var read = new NpgsqlCommand(
-            "SELECT request_hash, status, content_type, location, body FROM idempotency_keys WHERE user_id = @u AND key = @k AND created_at > @since",
-            connection, transaction))
+    private const int Pending = 0;
+
+    public async Task<(ClaimOutcome Outcome, StoredResponse? Response)> ClaimAsync(string userId, string key, byte[] requestHash, CancellationToken cancellationToken)
+    {
+        var now = clock.GetCurrentInstant();
+
+        // A new key, an expired one, or an abandoned claim: ours now.
+        await using (var claim = dataSource.CreateCommand("""
+            INSERT INTO idempotency_keys AS k (user_id, key, request_hash, status, body, created_at)
+            VALUES (@u, @k, @h, 0, '', @now)
+            ON CONFLICT (user_id, key) DO UPDATE SET request_hash = @h, status = 0, content_type = NULL, location = NULL, body = '', created_at = @now
+                WHERE k.created_at < @expired OR (k.status = 0 AND k.created_at < @abandoned)
+            RETURNING 1
+            """))
         {
-            read.Parameters.AddWithValue("u", userId);
-            read.Parameters.AddWithValue("k", key);
-            read.Parameters.AddWithValue("since", NpgsqlDbType.TimestampTz, (clock.GetCurrentInstant() - Retention).ToDateTimeUtc());
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
+            claim.Parameters.AddWithValue("u", userId);
+            claim.Parameters.AddWithValue("k", key);
+            claim.Parameters.AddWithValue("h", requestHash);
+            claim.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, now.ToDateTimeUtc());
+            claim.Parameters.AddWithValue("expired", NpgsqlDbType.TimestampTz, (now - Retention).ToDateTimeUtc());
+            claim.Parameters.AddWithValue("abandoned", NpgsqlDbType.TimestampTz, (now - Abandoned).ToDateTimeUtc());
+            if (await claim.ExecuteScalarAsync(cancellationToken) is not null)
             {
-                existing = new StoredResponse(
-                    (byte[])reader[0], reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetString(3), (byte[])reader[4]);
+                return (ClaimOutcome.Started, null);
             }
         }
 
-        return new Claim(connection, transaction, userId, key, existing, clock);
+        await using var read = dataSource.CreateCommand(
+            "SELECT request_hash, status, content_type, location, body FROM idempotency_keys WHERE user_id = @u AND key = @k");
+        read.Parameters.AddWithValue("u", userId);
+        read.Parameters.AddWithValue("k", key);
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return (ClaimOutcome.InProgress, null); // given up between our two statements: the client retries
+        }
+
+        var stored = new StoredResponse(
+            (byte[])reader[0], reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), (byte[])reader[4]);
+        return !stored.RequestHash.AsSpan().SequenceEqual(requestHash) ? (ClaimOutcome.Mismatch, stored)
+            : stored.Status == Pending ? (ClaimOutcome.InProgress, stored)
+            : (ClaimOutcome.Replay, stored);
+    }
+
+    /// <summary>Stores the response of a claimed key.</summary>
+    public async Task CompleteAsync(string userId, string key, StoredResponse response, CancellationToken cancellationToken)
+    {
+        await using var save = dataSource.CreateCommand(
+            "UPDATE idempotency_keys SET status = @s, content_type = @c, location = @l, body = @b WHERE user_id = @u AND key = @k AND status = 0");
+        save.Parameters.AddWithValue("u", userId);
+        save.Parameters.AddWithValue("k", key);
+        save.Parameters.AddWithValue("s", response.Status);
+        save.Parameters.AddWithValue("c", NpgsqlDbType.Text, (object?)response.ContentType ?? DBNull.Value);
+        save.Parameters.AddWithValue("l", NpgsqlDbType.Text, (object?)response.Location ?? DBNull.Value);
+        save.Parameters.AddWithValue("b", response.Body);
+        await save.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Gives a claim up (the request failed on our side): a retry with the key runs anew.</summary>
+    public async Task AbandonAsync(string userId, string key, CancellationToken cancellationToken)
+    {
+        await using var delete = dataSource.CreateCommand("DELETE FROM idempotency_keys WHERE user_id = @u AND key = @k AND status = 0");
+        delete.Parameters.AddWithValue("u", userId);
+        delete.Parameters.AddWithValue("k", key);
+        await delete.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Deletes keys past the retention; returns how many.</summary>
@@ -54,37 +109,5 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, IClock clock)
         await using var command = dataSource.CreateCommand("DELETE FROM idempotency_keys WHERE created_at < @before");
         command.Parameters.AddWithValue("before", NpgsqlDbType.TimestampTz, (clock.GetCurrentInstant() - Retention).ToDateTimeUtc());
         return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>One (user, key) held for the length of a request.</summary>
-    public sealed class Claim(NpgsqlConnection connection, NpgsqlTransaction transaction, string userId, string key, StoredResponse? existing, IClock clock)
-        : IAsyncDisposable
-    {
-        public StoredResponse? Existing { get; } = existing;
-
-        public async Task SaveAsync(StoredResponse response, CancellationToken cancellationToken)
-        {
-            await using var save = new NpgsqlCommand("""
-                INSERT INTO idempotency_keys (user_id, key, request_hash, status, content_type, location, body, created_at)
-                VALUES (@u, @k, @h, @s, @c, @l, @b, @t)
-                ON CONFLICT (user_id, key) DO UPDATE SET request_hash = @h, status = @s, content_type = @c, location = @l, body = @b, created_at = @t
-                """, connection, transaction);
-            save.Parameters.AddWithValue("u", userId);
-            save.Parameters.AddWithValue("k", key);
-            save.Parameters.AddWithValue("h", response.RequestHash);
-            save.Parameters.AddWithValue("s", response.Status);
-            save.Parameters.AddWithValue("c", NpgsqlDbType.Text, (object?)response.ContentType ?? DBNull.Value);
-            save.Parameters.AddWithValue("l", NpgsqlDbType.Text, (object?)response.Location ?? DBNull.Value);
-            save.Parameters.AddWithValue("b", response.Body);
-            save.Parameters.AddWithValue("t", NpgsqlDbType.TimestampTz, clock.GetCurrentInstant().ToDateTimeUtc());
-            await save.ExecuteNonQueryAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await transaction.DisposeAsync();
-            await connection.DisposeAsync();
-        }
     }
 }

@@ -5,6 +5,7 @@ CREATE TABLE idempotency_keys (
     user_id      text        NOT NULL,
     key          text        NOT NULL,
     request_hash bytea       NOT NULL,
+    -- 0 while the first request runs, then its HTTP status.
     status       integer     NOT NULL,
     content_type text        NULL,
     location     text        NULL,

@@ -48,7 +48,7 @@ public sealed class IdempotencyAndConcurrencyTests(ApiFixture api)
     }
 
     [Fact]
-    public async Task ConcurrentRetries_SameKey_MakeOneBooking()
+    public async Task ConcurrentRetries_SameKey_MakeOneBooking_OthersAreToldToRetry()
     {
         var instrument = await BookingApiTests.NewInstrument(api);
         using var alice = await api.As("alice");
@@ -57,12 +57,21 @@ public sealed class IdempotencyAndConcurrencyTests(ApiFixture api)
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => alice.Post("/api/v1/bookings", body, key)));
 
+        // Each answer is the first one (201, the same booking) or "still running, retry" (409); never a second booking.
         var ids = new HashSet<string>();
         foreach (var response in responses)
         {
+            if (response.StatusCode == HttpStatusCode.Conflict)
+            {
+                await response.Expect(HttpStatusCode.Conflict, "idempotency.in-progress");
+                continue;
+            }
+
             ids.Add((await response.Expect(HttpStatusCode.Created)).Str("id"));
         }
 
+        // After they have all finished, the key replays the booking.
+        ids.Add((await (await alice.Post("/api/v1/bookings", body, key)).Expect(HttpStatusCode.Created)).Str("id"));
         Assert.Single(ids);
         Assert.Equal(1, await CountBookings(instrument));
     }
