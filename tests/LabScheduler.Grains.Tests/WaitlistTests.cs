@@ -137,4 +137,22 @@ public sealed class WaitlistTests(ClusterFixture fixture) : IDisposable
         Assert.Empty(await s.Instrument.GetWaitlistAsync());
         Assert.True((await s.Instrument.BookAsync(s.User, Book(s, Morning))).IsSuccess); // the hold is gone with the entry
     }
+
+    [Fact]
+    public async Task RetriesWithTheSameIds_FindTheFirstBlackoutAndEntry()
+    {
+        var s = await Scenario.CreateAsync(fixture.Grains);
+        await s.Instrument.BookAsync(s.User, Book(s, Morning));
+        var entryId = Guid.NewGuid();
+        var first = await s.Instrument.JoinWaitlistAsync(s.Colleague, Wait(s, Morning) with { EntryId = entryId });
+        var retry = await s.Instrument.JoinWaitlistAsync(s.Colleague, Wait(s, Morning) with { EntryId = entryId });
+        Assert.Equal(entryId, first.Value?.Id);
+        Assert.Equal(entryId, retry.Value?.Id);
+
+        var blackoutId = Guid.NewGuid();
+        var later = new Interval(Morning.End + Duration.FromDays(1), Morning.End + Duration.FromDays(2));
+        Assert.True((await s.Instrument.AddBlackoutAsync(s.Manager, later, "service", false, blackoutId)).IsSuccess);
+        Assert.Equal(blackoutId, (await s.Instrument.AddBlackoutAsync(s.Manager, later, "service", false, blackoutId)).Value?.Id);
+        Assert.Single((await s.Instrument.GetAsync())!.Blackouts);
+    }
 }

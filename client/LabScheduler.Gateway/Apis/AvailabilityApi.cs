@@ -147,7 +147,8 @@ public static class AvailabilityApi
 
         var lab = LabTime.FindZone(instrument.TimeZone).Value;
         var added = await grains.GetGrain<IInstrumentGrain>(id)
-            .AddBlackoutAsync(http.User.Actor(), new Interval(start!.Value, end!.Value), reason, request?.CancelConflicting ?? false);
+            .AddBlackoutAsync(http.User.Actor(), new Interval(start!.Value, end!.Value), reason, request?.CancelConflicting ?? false,
+                IdempotentIds.For("blackout", http.User.Actor(), http.Request));
         return CommandResults.Created(added, b => BlackoutResponse.Of(id, b, lab, requester!), b => $"/api/v1/instruments/{id}/blackouts/{b.Id}");
     }
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using LabScheduler.Contracts.Bookings;
 using LabScheduler.Contracts.Common;
 using LabScheduler.Contracts.Instruments;
@@ -106,7 +104,7 @@ public static class BookingsApi
         var actor = http.User.Actor();
         var booked = await grains.GetGrain<IInstrumentGrain>(target.InstrumentId).BookAsync(actor, new BookCommand
         {
-            BookingId = IdFor("booking", actor, http.Request.Headers[IdempotencyMiddleware.Header].ToString()),
+            BookingId = IdempotentIds.For("booking", actor, http.Request),
             TeamId = target.TeamId,
             Interval = target.Interval,
             Purpose = target.Purpose,
@@ -129,7 +127,7 @@ public static class BookingsApi
         var actor = http.User.Actor();
         var booked = await grains.GetGrain<IInstrumentGrain>(target.InstrumentId).BookSeriesAsync(actor, new SeriesCommand
         {
-            SeriesId = IdFor("series", actor, http.Request.Headers[IdempotencyMiddleware.Header].ToString()),
+            SeriesId = IdempotentIds.For("series", actor, http.Request),
             TeamId = target.TeamId,
             First = target.Interval,
             Recurrence = recurrence,
@@ -285,19 +283,4 @@ public static class BookingsApi
 
     private static async Task<DateTimeZone> LabZone(string instrumentId, IGrainFactory grains) =>
         await grains.GetGrain<IInstrumentGrain>(instrumentId).GetAsync() is { } i && Input.TryZone(i.TimeZone, out var zone) ? zone : DateTimeZone.Utc;
-
-    /// <summary>
-    /// The same caller and Idempotency-Key always name the same booking, so a retry whose first
-    /// answer was lost finds the booking the first attempt made instead of making a second.
-    /// </summary>
-    private static Guid? IdFor(string kind, Actor actor, string idempotencyKey)
-    {
-        if (string.IsNullOrEmpty(idempotencyKey))
-        {
-            return null;
-        }
-
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{kind}\n{actor.UserId}\n{idempotencyKey}"));
-        return new Guid(hash.AsSpan(0, 16));
-    }
 }

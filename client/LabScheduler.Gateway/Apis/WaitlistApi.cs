@@ -70,7 +70,10 @@ public static class WaitlistApi
         }
 
         var joined = await grains.GetGrain<IInstrumentGrain>(id)
-            .JoinWaitlistAsync(http.User.Actor(), new WaitlistCommand { TeamId = teamId, Interval = interval!.Value });
+            .JoinWaitlistAsync(http.User.Actor(), new WaitlistCommand
+            {
+                TeamId = teamId, Interval = interval!.Value, EntryId = IdempotentIds.For("waitlist", http.User.Actor(), http.Request),
+            });
         return CommandResults.Created(joined, e => EntryResponse.Of(e, lab, requester!), e => $"/api/v1/waitlist/{e.Id}");
     }
 

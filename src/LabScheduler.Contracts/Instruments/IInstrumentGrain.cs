@@ -32,7 +32,8 @@ public interface IInstrumentGrain : IGrainWithStringKey
     Task<CommandResult<int>> SetTeamQuotaAsync(Actor actor, string teamId, int minutesPerMonth);
 
     /// <summary>Blacks out a period (managers, admin); blackout.conflict listing the bookings it hits unless they are to be cancelled.</summary>
-    Task<CommandResult<Blackout>> AddBlackoutAsync(Actor actor, Interval interval, string reason, bool cancelConflicting);
+    /// <remarks>A given <paramref name="blackoutId"/> makes retries idempotent: the blackout with that id is answered again.</remarks>
+    Task<CommandResult<Blackout>> AddBlackoutAsync(Actor actor, Interval interval, string reason, bool cancelConflicting, Guid? blackoutId = null);
 
     /// <summary>Books a period for a team; acknowledged only once the row is committed. The actor is the booker.</summary>
     Task<CommandResult<Booking>> BookAsync(Actor actor, BookCommand command);

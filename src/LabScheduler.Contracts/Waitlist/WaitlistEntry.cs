@@ -53,4 +53,7 @@ public sealed record WaitlistCommand
     [Id(0)] public required string TeamId { get; init; }
 
     [Id(1)] public required Interval Interval { get; init; }
+
+    /// <summary>Chosen by the caller to make retries idempotent; a new id when absent.</summary>
+    [Id(2)] public Guid? EntryId { get; init; }
 }

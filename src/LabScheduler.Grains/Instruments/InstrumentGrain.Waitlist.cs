@@ -25,6 +25,14 @@ public sealed partial class InstrumentGrain
             return Checks.NotFound("instrument", Id);
         }
 
+        if (command.EntryId is { } requested && (_waitlist.FirstOrDefault(w => w.Id == requested) ?? await waitlist.FindAsync(requested)) is { } known)
+        {
+            // A retry of the same request gets the same entry.
+            return known.UserId == actor.UserId && known.Interval == command.Interval && known.InstrumentId == Id
+                ? CommandResult<WaitlistEntry>.Ok(known)
+                : Checks.Exists("waitlist entry", requested.ToString());
+        }
+
         if (await RefuseUnlessMayBook(actor, command.TeamId, definition.Rules) is { } refused)
         {
             return refused;
@@ -49,7 +57,7 @@ public sealed partial class InstrumentGrain
         var now = Now();
         var entry = new WaitlistEntry
         {
-            Id = Guid.CreateVersion7(),
+            Id = command.EntryId ?? Guid.CreateVersion7(),
             InstrumentId = Id,
             TeamId = command.TeamId,
             UserId = actor.UserId,

@@ -148,8 +148,13 @@ public sealed partial class InstrumentGrain(
         return CommandResult<int>.Ok(minutesPerMonth);
     }
 
-    async Task<CommandResult<Blackout>> IInstrumentGrain.AddBlackoutAsync(Actor actor, Interval interval, string reason, bool cancelConflicting)
+    async Task<CommandResult<Blackout>> IInstrumentGrain.AddBlackoutAsync(Actor actor, Interval interval, string reason, bool cancelConflicting, Guid? blackoutId)
     {
+        if (blackoutId is { } requested && state.State.Blackouts.FirstOrDefault(b => b.Id == requested) is { } existing)
+        {
+            return existing.Interval == interval ? CommandResult<Blackout>.Ok(existing) : Checks.Exists("blackout", requested.ToString());
+        }
+
         if (await RefuseUnlessManager(actor, "black out this instrument") is { } refused)
         {
             return refused;
@@ -182,7 +187,7 @@ public sealed partial class InstrumentGrain(
         }
 
         // The blackout is in force before the bookings it hits are cancelled, so freed time is not offered inside it.
-        var blackout = new Blackout(Guid.CreateVersion7(), interval, reason);
+        var blackout = new Blackout(blackoutId ?? Guid.CreateVersion7(), interval, reason);
         state.State.Blackouts.Add(blackout);
         await state.WriteStateAsync();
         await ReportToCatalogAsync(state.State.Definition!);
