@@ -44,13 +44,15 @@ public sealed class InfrastructureTests
     public async Task ClusteringStorageAndReminders_WorkAcrossTwoSilosAndARestart()
     {
         await using var harness = await SiloHarness.StartAsync("providers");
-        await harness.StartSiloAsync();
+        await harness.StartSiloAsync(name: "labsched-silo-b");
 
         // Clustering: both silos are in the membership table as active.
         var hosts = await harness.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
         Assert.Equal(2, hosts.Count);
         Assert.Equal(2, await harness.Database.ScalarAsync<long>(
             "SELECT count(*) FROM OrleansMembershipTable WHERE DeploymentId = @c AND Status = 3", ("c", harness.Options.ClusterId)));
+        Assert.Equal(1, await harness.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM OrleansMembershipTable WHERE DeploymentId = @c AND SiloName = 'labsched-silo-b'", ("c", harness.Options.ClusterId)));
 
         // Reminders and grain storage, then every silo restarts on the same database.
         var probe = harness.Client.GetGrain<IReminderProbeGrain>("probe");

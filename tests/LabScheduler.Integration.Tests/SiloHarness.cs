@@ -55,7 +55,7 @@ public sealed class SiloHarness : IAsyncDisposable
     }
 
     /// <summary>Starts one more silo of the cluster on free ports.</summary>
-    public async Task<IHost> StartSiloAsync()
+    public async Task<IHost> StartSiloAsync(string? name = null)
     {
         var options = new LabSchedulerSiloOptions
         {
@@ -63,6 +63,7 @@ public sealed class SiloHarness : IAsyncDisposable
             ClusterId = Options.ClusterId,
             SiloPort = FreePort(),
             GatewayPort = FreePort(),
+            SiloName = name,
         };
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

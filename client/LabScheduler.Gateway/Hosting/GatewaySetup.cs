@@ -64,6 +64,12 @@ public static partial class GatewaySetup
                 o.ConnectionString = connectionString;
             });
             client.AddOutgoingGrainCallFilter<GrainCallMetricsFilter>();
+
+            // How long a request waits for a grain before it answers 503; Orleans' default is 30 s.
+            if (orleans.GetValue<int?>("ResponseTimeoutSeconds") is { } seconds)
+            {
+                client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(seconds));
+            }
         });
         return builder;
     }

@@ -20,4 +20,15 @@ public sealed class LabSchedulerSiloOptions
 
     /// <summary>The address other silos and clients use to reach this one. Default loopback.</summary>
     public string AdvertisedIp { get; set; } = "127.0.0.1";
+
+    /// <summary>The name shown in the membership table (a pod name on Kubernetes). Default: Orleans makes one up.</summary>
+    public string? SiloName { get; set; }
+
+    /// <summary>
+    /// How long a silo may miss probes before others vote it dead; with <see cref="MissedProbesLimit"/> this sets how fast
+    /// a crashed silo's grains move. Defaults: Orleans' own (probe timeout 5 s, 3 missed probes).
+    /// </summary>
+    public int? ProbeTimeoutSeconds { get; set; }
+
+    public int? MissedProbesLimit { get; set; }
 }

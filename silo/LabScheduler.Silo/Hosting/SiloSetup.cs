@@ -34,6 +34,23 @@ public static class SiloSetup
                 o.Invariant = Invariant;
                 o.ConnectionString = options.ConnectionString;
             });
+            if (options.SiloName is { Length: > 0 } name)
+            {
+                silo.Configure<SiloOptions>(o => o.SiloName = name);
+            }
+
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                if (options.ProbeTimeoutSeconds is { } probe)
+                {
+                    o.ProbeTimeout = TimeSpan.FromSeconds(probe);
+                }
+
+                if (options.MissedProbesLimit is { } missed)
+                {
+                    o.NumMissedProbesLimit = missed;
+                }
+            });
         }
 
         silo.AddAdoNetGrainStorage(StorageNames.Default, o =>

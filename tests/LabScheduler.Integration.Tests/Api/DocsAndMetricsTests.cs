@@ -19,6 +19,11 @@ public sealed class DocsAndMetricsTests(ApiFixture api)
             "/api/v1/teams/{teamId}/quotas/{instrumentId}", "/api/v1/instruments/{id}/opening-hours", "/api/v1/instruments/{id}/blackouts",
             "/api/v1/instruments/{id}/free", "/api/v1/bookings", "/api/v1/bookings/{id}", "/api/v1/bookings/{id}/cancel",
             "/api/v1/bookings/{id}/approve", "/api/v1/bookings/{id}/reject", "/api/v1/auth/dev-token", "/health/live", "/health/ready",
+            "/api/v1/bookings/{id}/check-in", "/api/v1/bookings/{id}/check-out", "/api/v1/booking-series", "/api/v1/booking-series/{id}/cancel",
+            "/api/v1/slots", "/api/v1/instruments/{id}/calendar.ics", "/api/v1/me/calendar.ics", "/api/v1/me/calendar-token",
+            "/api/v1/instruments/{id}/waitlist", "/api/v1/waitlist/{entryId}/accept", "/api/v1/teams/{id}/usage", "/api/v1/reports/utilization",
+            "/api/v1/reports/statements", "/api/v1/reports/settlement", "/api/v1/reports/heatmap", "/api/v1/instruments/{id}/shares",
+            "/api/v1/usage-entries/{id}/correct", "/api/v1/audit",
         ];
         Assert.Equal([], expected.Except(paths));
 
