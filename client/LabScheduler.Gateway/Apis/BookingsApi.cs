@@ -161,7 +161,7 @@ public static class BookingsApi
         }
 
         var instrumentId = found.Value!.Items[0].InstrumentId;
-        var lab = await LabZone(instrumentId, grains);
+        var lab = await InstrumentsApi.LabZoneAsync(instrumentId, grains);
         var cancelled = await grains.GetGrain<IInstrumentGrain>(instrumentId).CancelSeriesAsync(actor, seriesId, Reason(body));
         return CommandResults.Ok(cancelled, s => new SeriesResponse(s.SeriesId.ToString(), [.. s.Items.Select(b => BookingResponse.Of(b, lab, requester!))]));
     }
@@ -185,7 +185,7 @@ public static class BookingsApi
             return ApiProblem.From(found.Problem!);
         }
 
-        return TypedResults.Ok(BookingResponse.Of(found.Value!, await LabZone(found.Value!.InstrumentId, grains), requester!));
+        return TypedResults.Ok(BookingResponse.Of(found.Value!, await InstrumentsApi.LabZoneAsync(found.Value!.InstrumentId, grains), requester!));
     }
 
     private static async Task<IResult> List(
@@ -244,7 +244,7 @@ public static class BookingsApi
         var zones = new Dictionary<string, DateTimeZone>();
         foreach (var instrument in page.Items.Select(b => b.InstrumentId).Distinct())
         {
-            zones[instrument] = await LabZone(instrument, grains);
+            zones[instrument] = await InstrumentsApi.LabZoneAsync(instrument, grains);
         }
 
         var next = page.Next is { } n ? Cursor.Encode(string.Create(CultureInfo.InvariantCulture, $"{n.Start.ToUnixTimeTicks()}|{n.Id}")) : null;
@@ -275,12 +275,9 @@ public static class BookingsApi
 
         var result = await change(grains.GetGrain<IInstrumentGrain>(found.Value!.InstrumentId), actor, bookingId);
         metrics.CountBooking(result.IsSuccess ? outcome : result.Problem!.Code);
-        var lab = await LabZone(found.Value.InstrumentId, grains);
+        var lab = await InstrumentsApi.LabZoneAsync(found.Value.InstrumentId, grains);
         return CommandResults.Ok(result, b => BookingResponse.Of(b, lab, requester!));
     }
 
     private static string? Reason(ReasonRequest? body) => body?.Reason is { Length: > 500 } text ? text[..500] : body?.Reason;
-
-    private static async Task<DateTimeZone> LabZone(string instrumentId, IGrainFactory grains) =>
-        await grains.GetGrain<IInstrumentGrain>(instrumentId).GetAsync() is { } i && Input.TryZone(i.TimeZone, out var zone) ? zone : DateTimeZone.Utc;
 }

@@ -7,6 +7,7 @@ using LabScheduler.Gateway.Auth;
 using LabScheduler.Gateway.Http;
 using LabScheduler.Gateway.Idempotency;
 using LabScheduler.Gateway.Views;
+using NodaTime;
 
 namespace LabScheduler.Gateway.Apis;
 
@@ -185,6 +186,10 @@ public static class InstrumentsApi
 
         return CommandResults.Ok(await grains.GetGrain<IInstrumentGrain>(id).SetAuthorizationAsync(http.User.Actor(), userId, authorized), InstrumentResponse.Of);
     }
+
+    /// <summary>The zone of an instrument's lab (UTC for an instrument that no longer answers), for rendering times.</summary>
+    internal static async Task<DateTimeZone> LabZoneAsync(string instrumentId, IGrainFactory grains) =>
+        await grains.GetGrain<IInstrumentGrain>(instrumentId).GetAsync() is { } i && Input.TryZone(i.TimeZone, out var zone) ? zone : DateTimeZone.Utc;
 
     /// <summary>The instrument, or null for a malformed or unknown id.</summary>
     internal static async Task<InstrumentView?> Find(string id, IGrainFactory grains) =>

@@ -110,8 +110,7 @@ public static class WaitlistApi
         var items = new List<EntryResponse>();
         foreach (var entry in entries)
         {
-            var instrument = await grains.GetGrain<IInstrumentGrain>(entry.InstrumentId).GetAsync();
-            items.Add(EntryResponse.Of(entry, instrument is not null && Input.TryZone(instrument.TimeZone, out var z) ? z : DateTimeZone.Utc, requester!));
+            items.Add(EntryResponse.Of(entry, await InstrumentsApi.LabZoneAsync(entry.InstrumentId, grains), requester!));
         }
 
         return TypedResults.Ok(new Page<EntryResponse>(items, null));
@@ -161,8 +160,6 @@ public static class WaitlistApi
             return (null, null, null, ApiProblem.From(found.Problem!));
         }
 
-        var instrument = await grains.GetGrain<IInstrumentGrain>(found.Value!.InstrumentId).GetAsync();
-        var lab = instrument is not null && Input.TryZone(instrument.TimeZone, out var zone) ? zone : DateTimeZone.Utc;
-        return (found.Value, lab, requester, null);
+        return (found.Value, await InstrumentsApi.LabZoneAsync(found.Value!.InstrumentId, grains), requester, null);
     }
 }

@@ -14,6 +14,4 @@ public sealed record Actor([property: Id(0)] string UserId)
     public static Actor System { get; } = new("$system");
 
     public bool IsSystem => UserId == System.UserId;
-
-    public static Actor User(string userId) => new(userId);
 }

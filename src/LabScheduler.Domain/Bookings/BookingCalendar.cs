@@ -20,8 +20,6 @@ public sealed class BookingCalendar
 
     public IEnumerable<CalendarEntry> Entries => _byStart;
 
-    public bool Contains(Guid id) => _byId.ContainsKey(id);
-
     /// <summary>Adds or replaces an entry.</summary>
     public void Add(Guid id, Interval interval)
     {

@@ -106,7 +106,7 @@ public sealed class LedgerStore(NpgsqlDataSource dataSource)
                 Amount = reader.GetDecimal(14),
                 Currency = reader.GetString(15).Trim(),
                 Month = LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(16)),
-                CreatedAt = Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(17), DateTimeKind.Utc)),
+                CreatedAt = reader.GetInstant(17),
                 Corrects = reader.IsDBNull(18) ? null : reader.GetGuid(18),
             });
         }

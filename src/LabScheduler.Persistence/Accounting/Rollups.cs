@@ -35,7 +35,7 @@ public sealed class Rollups(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            result[reader.GetString(0)] = Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc));
+            result[reader.GetString(0)] = reader.GetInstant(1);
         }
 
         return result;

@@ -82,8 +82,8 @@ public sealed class UtilizationQuery(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(cancellationToken))
         {
             spans.Add((reader.GetString(0), new Interval(
-                Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc)),
-                Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc)))));
+                reader.GetInstant(1),
+                reader.GetInstant(2))));
         }
 
         return spans;

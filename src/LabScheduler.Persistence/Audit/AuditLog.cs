@@ -48,7 +48,7 @@ public sealed class AuditLog(NpgsqlDataSource dataSource, IClock clock)
         while (await reader.ReadAsync(cancellationToken))
         {
             records.Add(new AuditRecord(
-                reader.GetInt64(0), Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc)),
+                reader.GetInt64(0), reader.GetInstant(1),
                 reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6)));
         }
 

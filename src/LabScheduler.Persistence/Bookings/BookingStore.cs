@@ -323,7 +323,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
                 result[id] = list = [];
             }
 
-            list.Add(new Interval(ToInstant(reader, 1), ToInstant(reader, 2)));
+            list.Add(new Interval(reader.GetInstant(1), reader.GetInstant(2)));
         }
 
         return result;
@@ -409,23 +409,20 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
                 TeamId = reader.GetString(3),
                 UserId = reader.GetString(4),
                 Status = BookingLifecycle.FromWire(reader.GetString(5)) ?? throw new InvalidDataException($"Unknown status '{reader.GetString(5)}'."),
-                Interval = new Interval(ToInstant(reader, 6), ToInstant(reader, 7)),
+                Interval = new Interval(reader.GetInstant(6), reader.GetInstant(7)),
                 Exclusive = reader.GetBoolean(8),
                 Purpose = reader.GetString(9),
                 StatusReason = reader.IsDBNull(10) ? null : reader.GetString(10),
-                CreatedAt = ToInstant(reader, 11),
-                UpdatedAt = ToInstant(reader, 12),
+                CreatedAt = reader.GetInstant(11),
+                UpdatedAt = reader.GetInstant(12),
                 Version = reader.GetInt32(13),
                 SeriesId = reader.IsDBNull(14) ? null : reader.GetGuid(14),
-                CheckedInAt = reader.IsDBNull(15) ? null : ToInstant(reader, 15),
-                EndedAt = reader.IsDBNull(16) ? null : ToInstant(reader, 16),
+                CheckedInAt = reader.IsDBNull(15) ? null : reader.GetInstant(15),
+                EndedAt = reader.IsDBNull(16) ? null : reader.GetInstant(16),
                 TeamState = reader.GetString(17),
             });
         }
 
         return rows;
     }
-
-    private static Instant ToInstant(NpgsqlDataReader reader, int ordinal) =>
-        Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
 }

@@ -100,11 +100,11 @@ public sealed class WaitlistStore(NpgsqlDataSource dataSource)
                 InstrumentId = reader.GetString(1),
                 TeamId = reader.GetString(2),
                 UserId = reader.GetString(3),
-                Interval = new Interval(ToInstant(reader, 4), ToInstant(reader, 5)),
+                Interval = new Interval(reader.GetInstant(4), reader.GetInstant(5)),
                 Status = WaitlistEntry.FromWire(reader.GetString(6)) ?? throw new InvalidDataException($"Unknown waitlist status '{reader.GetString(6)}'."),
-                CreatedAt = ToInstant(reader, 7),
-                UpdatedAt = ToInstant(reader, 8),
-                OfferExpiresAt = reader.IsDBNull(9) ? null : ToInstant(reader, 9),
+                CreatedAt = reader.GetInstant(7),
+                UpdatedAt = reader.GetInstant(8),
+                OfferExpiresAt = reader.IsDBNull(9) ? null : reader.GetInstant(9),
                 BookingId = reader.IsDBNull(10) ? null : reader.GetGuid(10),
                 Version = reader.GetInt32(11),
             });
@@ -112,7 +112,4 @@ public sealed class WaitlistStore(NpgsqlDataSource dataSource)
 
         return entries;
     }
-
-    private static Instant ToInstant(NpgsqlDataReader reader, int ordinal) =>
-        Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
 }
