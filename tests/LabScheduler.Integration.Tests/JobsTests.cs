@@ -64,7 +64,7 @@ public sealed class JobsTests
     }
 
     [Fact]
-    public async Task MonthEnd_FreezesEachMonthOnce_LaterCorrectionsLeaveTheFrozenStatementAlone()
+    public async Task MonthEnd_FreezesEachMonthOnce_LaterCorrectionsGoToTheNextStatementAsAdjustments()
     {
         await using var harness = await SiloHarness.StartAsync("month-end", withJobs: true);
         var (instrumentId, teamId) = await Setup.LabWithInstrumentAsync(harness.Client);
@@ -78,14 +78,46 @@ public sealed class JobsTests
         Assert.Equal(0, await job.RunAsync(CancellationToken.None));
 
         var accounting = harness.Client.GetGrain<LabScheduler.Contracts.Accounting.IAccountingGrain>(0);
+        var system = LabScheduler.Contracts.Common.Actor.System;
         var december = new LocalDate(2026, 12, 1);
-        var entry = (await accounting.TeamUsageAsync(LabScheduler.Contracts.Common.Actor.System, teamId, december)).Value!.Entries.Single();
-        await accounting.CorrectAsync(LabScheduler.Contracts.Common.Actor.System, entry.EntryId, 60);
+        var entry = (await accounting.TeamUsageAsync(system, teamId, december)).Value!.Entries.Single();
+        await accounting.CorrectAsync(system, entry.EntryId, 60);
 
-        var frozen = (await accounting.FrozenStatementsAsync(LabScheduler.Contracts.Common.Actor.System, december)).Value!.Single();
-        var live = (await accounting.StatementsAsync(LabScheduler.Contracts.Common.Actor.System, december, "team")).Value!.Single();
-        Assert.Equal(entry.Amount, frozen.Amount);       // frozen keeps the original amount
-        Assert.Equal(entry.Amount / 2, live.Amount);       // live shows the correction (60 of 120 minutes)
+        var frozen = (await accounting.FrozenStatementsAsync(system, december)).Value!.Single();
+        var live = (await accounting.StatementsAsync(system, december, "team")).Value!.Single();
+        var january = (await accounting.StatementsAsync(system, december.PlusMonths(1), "team")).Value!.Single();
+        Assert.Equal(entry.Amount, frozen.Amount);          // the frozen copy keeps the original amount
+        Assert.Equal(entry.Amount, live.Amount);            // and so does December's statement: it is closed
+        Assert.Equal(-entry.Amount / 2, january.Amount);    // the correction (60 of 120 minutes) is January's adjustment
+        Assert.Equal(-entry.Amount / 2, january.Adjustments);
+        Assert.Equal(entry.Amount / 2, (await accounting.TeamUsageAsync(system, teamId, december)).Value!.Totals.Single().Amount);
+    }
+
+    [Fact]
+    public async Task MonthEnd_EntryOfANewTeamAfterTheFreeze_NeverChangesTheFrozenMonth()
+    {
+        await using var harness = await SiloHarness.StartAsync("month-end-late", withJobs: true);
+        var (instrumentId, teamId) = await Setup.LabWithInstrumentAsync(harness.Client);
+        var instrument = harness.Client.GetGrain<IInstrumentGrain>(instrumentId);
+        var late = new Interval(Setup.Morning.Start + Duration.FromDays(29), Setup.Morning.End + Duration.FromDays(29)); // 30 December
+        await instrument.BookAsync(Setup.User, Setup.Book(teamId, late));
+
+        // December is frozen while its last booking has not been swept yet (the sweep is late).
+        harness.Clock.Reset(Instant.FromUtc(2027, 1, 3, 1, 0));
+        var job = ActivatorUtilities.CreateInstance<MonthEndJob>(harness.Silos[0].Services);
+        await job.RunAsync(CancellationToken.None);
+        await instrument.SweepAsync(); // now the no-show's entry arrives, for December
+        Assert.Equal(0, await job.RunAsync(CancellationToken.None));
+
+        var accounting = harness.Client.GetGrain<LabScheduler.Contracts.Accounting.IAccountingGrain>(0);
+        var system = LabScheduler.Contracts.Common.Actor.System;
+        var december = new LocalDate(2026, 12, 1);
+        Assert.Empty((await accounting.FrozenStatementsAsync(system, december)).Value!);
+        Assert.Empty((await accounting.StatementsAsync(system, december, "team")).Value!);
+        var january = (await accounting.StatementsAsync(system, december.PlusMonths(1), "team")).Value!.Single();
+        Assert.Equal(teamId, january.Key);
+        Assert.Equal(january.Amount, january.Adjustments);
+        Assert.True(january.Amount > 0);
     }
 
     [Fact]
@@ -116,6 +148,37 @@ public sealed class JobsTests
         Assert.Equal(before, after);
         Assert.Equal(1200, after.Single(i => i.Key == instrumentId).BookedMinutes);
         Assert.Equal(10, after.Single(i => i.Key == instrumentId).NoShows);
+    }
+
+    [Fact]
+    public async Task Rollup_BookingChangedOnARolledUpDay_IsRecomputedAtTheNextRun()
+    {
+        await using var harness = await SiloHarness.StartAsync("rollup-dirty", withJobs: true);
+        var (instrumentId, teamId) = await Setup.LabWithInstrumentAsync(harness.Client);
+        var instrument = harness.Client.GetGrain<IInstrumentGrain>(instrumentId);
+        for (var day = 0; day < 5; day++)
+        {
+            var start = Setup.Morning.Start + Duration.FromDays(day) + Duration.FromHours(14); // 23:00-01:00 local
+            await instrument.BookAsync(Setup.User, Setup.Book(teamId, new Interval(start, start + Duration.FromHours(2))));
+        }
+
+        // The days are rolled up while the bookings still look confirmed (the sweep has not run).
+        harness.Clock.Reset(Instant.FromUtc(2026, 12, 10, 0, 0));
+        var job = ActivatorUtilities.CreateInstance<RollupJob>(harness.Silos[0].Services);
+        Assert.True(await job.RunAsync(CancellationToken.None) > 0);
+        var accounting = harness.Client.GetGrain<LabScheduler.Contracts.Accounting.IAccountingGrain>(0);
+        var system = LabScheduler.Contracts.Common.Actor.System;
+        var range = (From: new LocalDate(2026, 11, 30), To: new LocalDate(2026, 12, 12));
+        Assert.Equal(0, (await accounting.UtilizationAsync(system, range.From, range.To, "instrument", null)).Value!.Single(i => i.Key == instrumentId).NoShows);
+
+        await instrument.SweepAsync(); // every booking becomes a no-show, on days already rolled up
+        Assert.Equal(5, await harness.Database.ScalarAsync<long>("SELECT count(*) FROM utilization_dirty WHERE instrument_id = @id", ("id", instrumentId)));
+        await job.RunAsync(CancellationToken.None);
+
+        var after = (await accounting.UtilizationAsync(system, range.From, range.To, "instrument", null)).Value!.Single(i => i.Key == instrumentId);
+        Assert.Equal(5, after.NoShows);
+        Assert.Equal(600, after.BookedMinutes);
+        Assert.Equal(0, await harness.Database.ScalarAsync<long>("SELECT count(*) FROM utilization_dirty WHERE instrument_id = @id", ("id", instrumentId)));
     }
 
     /// <summary>Runs the sweep job's logic once, as the scheduler would.</summary>

@@ -106,7 +106,7 @@ public static class AccountingApi
             ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"], rows));
     }
 
-    public sealed record StatementView(string Key, string Currency, decimal Amount, long Minutes, int Entries);
+    public sealed record StatementView(string Key, string Currency, decimal Amount, long Minutes, int Entries, decimal Adjustments);
 
     public sealed record SettlementView(string TeamState, string LabState, string Currency, decimal Amount, long Minutes);
 
@@ -121,7 +121,7 @@ public static class AccountingApi
         var result = frozen == true
             ? await accounting.FrozenStatementsAsync(http.User.Actor(), parsed)
             : await accounting.StatementsAsync(http.User.Actor(), parsed, by ?? "team");
-        return CommandResults.Ok(result, lines => new Views.Page<StatementView>([.. lines.Select(l => new StatementView(l.Key, l.Currency, l.Amount, l.Minutes, l.Entries))], null));
+        return CommandResults.Ok(result, lines => new Views.Page<StatementView>([.. lines.Select(l => new StatementView(l.Key, l.Currency, l.Amount, l.Minutes, l.Entries, l.Adjustments))], null));
     }
 
     private static async Task<IResult> Settlement(string? month, HttpContext http, IGrainFactory grains)

@@ -19,6 +19,9 @@ public sealed partial class RollupJob(Rollups rollups, IGrainFactory grains, ICl
 
     private const int DaysPerBatch = 20_000;
 
+    // Dirty marks handled per run; more wait for the next run.
+    private const int DirtyPerRun = 10_000;
+
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => await RunAsync(cancellationToken);
 
     /// <summary>Rolls up what is due; returns the number of day rows written.</summary>
@@ -46,16 +49,50 @@ public sealed partial class RollupJob(Rollups rollups, IGrainFactory grains, ICl
             until[instrument.Id] = target > from ? target : from;
             if (days.Count >= DaysPerBatch)
             {
-                written += await rollups.RollUpAsync(days, until, cancellationToken);
+                written += await rollups.RollUpAsync(days, until, cancellationToken: cancellationToken);
                 days.Clear();
                 until.Clear();
             }
         }
 
-        written += await rollups.RollUpAsync(days, until, cancellationToken);
+        written += await rollups.RollUpAsync(days, until, cancellationToken: cancellationToken);
+        written += await RecomputeDirtyAsync(instruments, await rollups.ProgressAsync(cancellationToken), cancellationToken);
         LogRolledUp(logger, written, instruments.Count);
         return written;
     }
+
+    // Rolls up again the lab-local days (already rolled up) that booking changes marked dirty.
+    private async Task<int> RecomputeDirtyAsync(IReadOnlyList<InstrumentEntry> instruments, IReadOnlyDictionary<string, LocalDate> progress, CancellationToken cancellationToken)
+    {
+        var dirty = await rollups.DirtyAsync(DirtyPerRun, cancellationToken);
+        if (dirty.Count == 0)
+        {
+            return 0;
+        }
+
+        var zones = instruments.ToDictionary(i => i.Id, i => LabTime.FindZone(i.TimeZone).Value, StringComparer.Ordinal);
+        var days = new HashSet<(string, LocalDate, Interval)>();
+        foreach (var (_, instrumentId, during) in dirty)
+        {
+            if (!zones.TryGetValue(instrumentId, out var zone) || !progress.TryGetValue(instrumentId, out var rolledUntil))
+            {
+                continue;
+            }
+
+            var last = during.End.InZone(zone).Date;
+            for (var day = during.Start.InZone(zone).Date; day <= last && day < rolledUntil; day = day.PlusDays(1))
+            {
+                days.Add((instrumentId, day, new Interval(zone.AtStartOfDay(day).ToInstant(), zone.AtStartOfDay(day.PlusDays(1)).ToInstant())));
+            }
+        }
+
+        var written = await rollups.RollUpAsync([.. days], new Dictionary<string, LocalDate>(), [.. dirty.Select(d => d.Id)], cancellationToken);
+        LogRecomputed(logger, days.Count, dirty.Count);
+        return written;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Utilization roll-up recomputed {Days} day(s) for {Marks} dirty mark(s)")]
+    private static partial void LogRecomputed(ILogger logger, int days, int marks);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Utilization roll-up wrote {Rows} day row(s) for {Instruments} instrument(s)")]
     private static partial void LogRolledUp(ILogger logger, int rows, int instruments);

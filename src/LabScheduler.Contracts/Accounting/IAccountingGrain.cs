@@ -69,7 +69,8 @@ public sealed record StatementLine(
     [property: Id(1)] string Currency,
     [property: Id(2)] decimal Amount,
     [property: Id(3)] long Minutes,
-    [property: Id(4)] int Entries);
+    [property: Id(4)] int Entries,
+    [property: Id(5)] decimal Adjustments = 0);
 
 [GenerateSerializer, Immutable, Alias("ls.SettlementItem")]
 public sealed record SettlementItem(

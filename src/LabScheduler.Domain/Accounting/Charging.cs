@@ -13,7 +13,7 @@ public enum Tariff
 /// <summary>How a booking's outcome is charged (shared/API.md, "Charging"), and the per-instrument overrides.</summary>
 public sealed record ChargingPolicy
 {
-    /// <summary>Charge the actual minutes instead of the booked ones (default: booked, or actual where longer).</summary>
+    /// <summary>Charge the actual minutes (check-in to check-out, within the booking) instead of the booked ones (default: booked).</summary>
     public bool ChargeActual { get; init; }
 
     /// <summary>Whether a no-show is charged for its booked minutes (default true).</summary>
@@ -42,11 +42,16 @@ public static class Charging
     }
 
     /// <summary>The charge for a completed session or a no-show, or null when the policy charges nothing.</summary>
+    /// <remarks>
+    /// A session never runs past its booking (the sweep completes it at the booked end, and time
+    /// before the booked start is not the team's), so the actual minutes are those of
+    /// <paramref name="actual"/> within <paramref name="booked"/>, and never more than the booked ones.
+    /// </remarks>
     public static Charge? For(
         Interval booked, Interval? actual, bool noShow, ChargingPolicy policy, Tariff tariff, decimal hourlyRate, DateTimeZone labZone)
     {
         var bookedMinutes = (int)Math.Round(booked.Duration.TotalMinutes);
-        var actualMinutes = actual is { } a ? (int)Math.Round(a.Duration.TotalMinutes) : 0;
+        var actualMinutes = actual is { } a ? (int)Math.Round(Within(a, booked).TotalMinutes) : 0;
         int minutes;
         if (noShow)
         {
@@ -59,11 +64,18 @@ public static class Charging
         }
         else
         {
-            minutes = policy.ChargeActual ? actualMinutes : Math.Max(bookedMinutes, actualMinutes);
+            minutes = policy.ChargeActual ? actualMinutes : bookedMinutes;
         }
 
         minutes = Math.Max(minutes, policy.MinimumChargeMinutes);
         var amount = Math.Round(hourlyRate * minutes / 60m, 2, MidpointRounding.AwayFromZero);
         return new Charge(tariff, bookedMinutes, actualMinutes, minutes, hourlyRate, amount, MonthOf(booked.Start, labZone));
+    }
+
+    private static Duration Within(Interval actual, Interval booked)
+    {
+        var start = actual.Start > booked.Start ? actual.Start : booked.Start;
+        var end = actual.End < booked.End ? actual.End : booked.End;
+        return end > start ? end - start : Duration.Zero;
     }
 }

@@ -48,7 +48,7 @@ public sealed class AccountingGrain(
         var totals = await statements.TeamTotalsAsync(month, labs.Count == 0 ? null : labs);
         if (by == "team")
         {
-            return CommandResult<IReadOnlyList<StatementLine>>.Ok([.. totals.Select(t => new StatementLine(t.TeamId, t.Currency, t.Amount, t.Minutes, t.Entries))]);
+            return CommandResult<IReadOnlyList<StatementLine>>.Ok([.. totals.Select(t => new StatementLine(t.TeamId, t.Currency, t.Amount, t.Minutes, t.Entries, t.Adjustments))]);
         }
 
         var institutions = new Dictionary<string, string>();
@@ -60,7 +60,7 @@ public sealed class AccountingGrain(
         return CommandResult<IReadOnlyList<StatementLine>>.Ok([.. totals
             .GroupBy(t => (Institution: institutions[t.TeamId], t.Currency))
             .OrderBy(g => g.Key.Institution, StringComparer.Ordinal).ThenBy(g => g.Key.Currency, StringComparer.Ordinal)
-            .Select(g => new StatementLine(g.Key.Institution, g.Key.Currency, g.Sum(t => t.Amount), g.Sum(t => t.Minutes), g.Sum(t => t.Entries)))]);
+            .Select(g => new StatementLine(g.Key.Institution, g.Key.Currency, g.Sum(t => t.Amount), g.Sum(t => t.Minutes), g.Sum(t => t.Entries), g.Sum(t => t.Adjustments)))]);
     }
 
     async Task<CommandResult<IReadOnlyList<StatementLine>>> IAccountingGrain.FrozenStatementsAsync(Actor actor, LocalDate month)
@@ -70,7 +70,7 @@ public sealed class AccountingGrain(
             return new Problem(ErrorCodes.Forbidden, "Frozen statements are for administrators.");
         }
 
-        return CommandResult<IReadOnlyList<StatementLine>>.Ok([.. (await monthEnd.FrozenAsync(month)).Select(t => new StatementLine(t.TeamId, t.Currency, t.Amount, t.Minutes, t.Entries))]);
+        return CommandResult<IReadOnlyList<StatementLine>>.Ok([.. (await monthEnd.FrozenAsync(month)).Select(t => new StatementLine(t.TeamId, t.Currency, t.Amount, t.Minutes, t.Entries, t.Adjustments))]);
     }
 
     async Task<CommandResult<IReadOnlyList<SettlementItem>>> IAccountingGrain.SettlementAsync(Actor actor, LocalDate month)

@@ -41,8 +41,29 @@ public sealed class Rollups(NpgsqlDataSource dataSource)
         return result;
     }
 
-    /// <summary>Rolls up the given instrument-days and moves each instrument's progress to <paramref name="until"/>.</summary>
-    public async Task<int> RollUpAsync(IReadOnlyList<(string InstrumentId, LocalDate Day, Interval Span)> days, IReadOnlyDictionary<string, LocalDate> until, CancellationToken cancellationToken = default)
+    /// <summary>Time marked dirty by booking changes on days already rolled up (the bookings table's trigger writes it).</summary>
+    public async Task<IReadOnlyList<(long Id, string InstrumentId, Interval During)>> DirtyAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT id, instrument_id, lower(during), upper(during) FROM utilization_dirty ORDER BY id LIMIT @limit");
+        command.Parameters.AddWithValue("limit", limit);
+        var result = new List<(long, string, Interval)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add((reader.GetInt64(0), reader.GetString(1), new Interval(reader.GetInstant(2), reader.GetInstant(3))));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Rolls up the given instrument-days and moves each instrument's progress to <paramref name="until"/>;
+    /// in the same transaction, removes the dirty marks <paramref name="consumed"/> whose days these are.
+    /// </summary>
+    public async Task<int> RollUpAsync(
+        IReadOnlyList<(string InstrumentId, LocalDate Day, Interval Span)> days, IReadOnlyDictionary<string, LocalDate> until,
+        IReadOnlyList<long>? consumed = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -76,6 +97,13 @@ public sealed class Rollups(NpgsqlDataSource dataSource)
             progress.Parameters.AddWithValue("ids", until.Keys.ToArray());
             progress.Parameters.AddWithValue("until", until.Values.Select(d => d.ToDateOnly()).ToArray());
             await progress.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (consumed is { Count: > 0 })
+        {
+            await using var clean = new NpgsqlCommand("DELETE FROM utilization_dirty WHERE id = ANY(@ids)", connection, transaction);
+            clean.Parameters.AddWithValue("ids", consumed.ToArray());
+            await clean.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -26,15 +26,20 @@ public sealed class ChargingTests
     }
 
     [Fact]
-    public void Completed_ShorterSession_ChargesBookedMinutes_LongerChargesActual()
+    public void Completed_ShorterSession_ChargesBookedMinutes_TimeOutsideTheBookingIsNotCounted()
     {
         var shorter = Charging.For(TwoHours, Between("2026-12-01T01:00:00Z", "2026-12-01T02:00:00Z"), false, ChargingPolicy.Default, Tariff.Partner, 150m, Shanghai)!;
         Assert.Equal(120, shorter.ChargedMinutes);
         Assert.Equal(300m, shorter.Amount);
 
-        var longer = Charging.For(TwoHours, Between("2026-12-01T00:45:00Z", "2026-12-01T03:00:00Z"), false, ChargingPolicy.Default, Tariff.Partner, 150m, Shanghai)!;
-        Assert.Equal(135, longer.ChargedMinutes);
-        Assert.Equal(337.5m, longer.Amount);
+        // Checked in 15 minutes early: those minutes are neither charged nor counted as actual.
+        var early = Charging.For(TwoHours, Between("2026-12-01T00:45:00Z", "2026-12-01T03:00:00Z"), false, ChargingPolicy.Default, Tariff.Partner, 150m, Shanghai)!;
+        Assert.Equal(120, early.ChargedMinutes);
+        Assert.Equal(120, early.ActualMinutes);
+        Assert.Equal(300m, early.Amount);
+
+        var actualOnly = Charging.For(TwoHours, Between("2026-12-01T00:45:00Z", "2026-12-01T02:00:00Z"), false, new ChargingPolicy { ChargeActual = true }, Tariff.Partner, 150m, Shanghai)!;
+        Assert.Equal(60, actualOnly.ChargedMinutes);
     }
 
     [Fact]
