@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace LabScheduler.Benchmarks.Load;
+
+/// <summary>An HTTP client of one server, signed in per user with demo tokens from LabScheduler's gateway.</summary>
+public sealed class Api(HttpClient http, string baseUrl, TokenSource tokens)
+{
+    public string BaseUrl => baseUrl;
+
+    public async Task<int> SendAsync(HttpMethod method, string path, string userId, object? body = null, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendForResponseAsync(method, path, userId, body, cancellationToken);
+        await response.Content.LoadIntoBufferAsync(cancellationToken);
+        return (int)response.StatusCode;
+    }
+
+    public async Task<HttpResponseMessage> SendForResponseAsync(HttpMethod method, string path, string userId, object? body = null, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(method, baseUrl + path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.ForAsync(userId));
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, options: JsonSerializerOptions.Web);
+        }
+
+        return await http.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>Sends and fails loudly unless the answer is 2xx or the given acceptable status (setup steps must work).</summary>
+    public async Task MustAsync(HttpMethod method, string path, string userId, object? body = null, int alsoFine = 0)
+    {
+        using var response = await SendForResponseAsync(method, path, userId, body);
+        if (!response.IsSuccessStatusCode && (int)response.StatusCode != alsoFine)
+        {
+            throw new InvalidOperationException($"{method} {path} as {userId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+}
+
+/// <summary>Demo tokens (POST /api/v1/auth/dev-token), fetched once per user.</summary>
+public sealed class TokenSource(HttpClient http, string gatewayUrl)
+{
+    private readonly ConcurrentDictionary<string, Task<string>> _tokens = new();
+
+    public Task<string> ForAsync(string userId) => _tokens.GetOrAdd(userId, async id =>
+    {
+        using var response = await http.PostAsJsonAsync($"{gatewayUrl}/api/v1/auth/dev-token", new { userId = id });
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("accessToken").GetString()!;
+    });
+
+    public void Forget() => _tokens.Clear();
+}
