@@ -17,9 +17,17 @@ public enum Frequency
 public sealed record WeekdayNumber(IsoDayOfWeek Day, int? Ordinal);
 
 /// <summary>
-/// The subset of RFC 5545 RRULE that bookings use: FREQ=DAILY|WEEKLY|MONTHLY, INTERVAL, COUNT,
-/// UNTIL, BYDAY (with ordinals for MONTHLY) and BYMONTHDAY; weeks start on Monday (WKST=MO).
-/// Occurrences are dates; each repeats the first occurrence's local start time.
+/// The part of RFC 5545 RRULE (3.3.10) that bookings use, meaning what the RFC says: FREQ=DAILY|WEEKLY|MONTHLY,
+/// INTERVAL, COUNT, UNTIL, WKST, BYDAY (ordinals such as 2TU or -1FR with MONTHLY) and BYMONTHDAY (with
+/// DAILY and MONTHLY, negative counts from the month's end). As the RFC's table says: with DAILY, BYDAY
+/// and BYMONTHDAY limit the days; with WEEKLY, BYDAY expands the week (which starts on WKST, default
+/// Monday, and matters with INTERVAL &gt; 1); with MONTHLY, BYMONTHDAY expands the month and BYDAY then
+/// limits it (so BYDAY=FR;BYMONTHDAY=13 is every Friday the 13th), or expands it when BYMONTHDAY is
+/// absent; a month without the day (the 31st in April) is skipped. Other parts (BYSETPOS, BYMONTH,
+/// BYWEEKNO, BYYEARDAY, BYHOUR...) are refused, each naming itself.
+/// Occurrences are dates; each repeats the first occurrence's local start time. The first occurrence
+/// (DTSTART) counts only when it matches the rule: RFC 5545 leaves an unsynchronised DTSTART undefined,
+/// and a booking series should not contain a booking its rule does not describe.
 /// </summary>
 public sealed record RecurrenceRule
 {
@@ -41,6 +49,9 @@ public sealed record RecurrenceRule
     public IReadOnlyList<WeekdayNumber> ByDay { get; init; } = [];
 
     public IReadOnlyList<int> ByMonthDay { get; init; } = [];
+
+    /// <summary>The day weeks start on (WKST), for WEEKLY rules with an INTERVAL.</summary>
+    public IsoDayOfWeek WeekStart { get; init; } = IsoDayOfWeek.Monday;
 
     private static readonly Dictionary<string, IsoDayOfWeek> Days = new()
     {
@@ -78,7 +89,13 @@ public sealed record RecurrenceRule
             {
                 case "FREQ":
                     break;
-                case "WKST" when value == "MO":
+                case "WKST":
+                    if (!Days.TryGetValue(value, out var weekStart))
+                    {
+                        return Invalid($"WKST '{value}' is not a weekday (MO..SU)");
+                    }
+
+                    rule = rule with { WeekStart = weekStart };
                     break;
                 case "INTERVAL" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var interval) && interval is >= 1 and <= 366:
                     rule = rule with { Interval = interval };
@@ -128,7 +145,7 @@ public sealed record RecurrenceRule
 
                     rule = rule with { ByDay = days };
                     break;
-                case "BYMONTHDAY" when frequency == Frequency.Monthly:
+                case "BYMONTHDAY" when frequency != Frequency.Weekly:
                     var monthDays = new List<int>();
                     foreach (var item in value.Split(','))
                     {
@@ -142,8 +159,10 @@ public sealed record RecurrenceRule
 
                     rule = rule with { ByMonthDay = monthDays };
                     break;
+                case "BYMONTHDAY":
+                    return Invalid("BYMONTHDAY does not apply to FREQ=WEEKLY (RFC 5545 3.3.10)");
                 default:
-                    return Invalid($"{name}={value} is not supported (FREQ, INTERVAL, COUNT, UNTIL, BYDAY, BYMONTHDAY with MONTHLY, WKST=MO)");
+                    return Invalid($"{name}={value} is not supported (FREQ, INTERVAL, COUNT, UNTIL, WKST, BYDAY, BYMONTHDAY)");
             }
         }
 
@@ -195,69 +214,67 @@ public sealed record RecurrenceRule
         }
     }
 
+    // The dates of the period `step` periods after the first one's, in order, before COUNT and UNTIL.
     private IEnumerable<LocalDate> Candidates(LocalDate first, int step)
     {
         switch (Frequency)
         {
             case Frequency.Daily:
                 var day = first.PlusDays(step);
-                if (ByDay.Count == 0 || ByDay.Any(d => d.Day == day.DayOfWeek))
+                if (MatchesByDay(day) && MatchesByMonthDay(day))
                 {
                     yield return day;
                 }
 
                 break;
             case Frequency.Weekly:
-                var monday = first.PlusDays(-((int)first.DayOfWeek - 1)).PlusWeeks(step);
-                var days = ByDay.Count == 0 ? [first.DayOfWeek] : ByDay.Select(d => d.Day).Distinct().OrderBy(d => d).ToList();
-                foreach (var weekday in days)
+                var weekStart = first.PlusDays(-(((int)first.DayOfWeek - (int)WeekStart + 7) % 7)).PlusWeeks(step);
+                for (var i = 0; i < 7; i++)
                 {
-                    yield return monday.PlusDays((int)weekday - 1);
+                    var date = weekStart.PlusDays(i);
+                    if (ByDay.Count == 0 ? date.DayOfWeek == first.DayOfWeek : ByDay.Any(d => d.Day == date.DayOfWeek))
+                    {
+                        yield return date;
+                    }
                 }
 
                 break;
             case Frequency.Monthly:
                 var month = new LocalDate(first.Year, first.Month, 1).PlusMonths(step);
                 var length = month.Calendar.GetDaysInMonth(month.Year, month.Month);
-                var dates = new SortedSet<LocalDate>();
-                if (ByDay.Count == 0 && ByMonthDay.Count == 0)
+                for (var i = 0; i < length; i++)
                 {
-                    // RFC 5545: a month without that day (the 31st in April) is skipped, not moved.
-                    if (first.Day <= length)
+                    var date = month.PlusDays(i);
+                    var inMonth = ByMonthDay.Count > 0 ? MatchesByMonthDay(date)
+                        : ByDay.Count > 0 || date.Day == first.Day; // neither part: the first's day, skipped where absent
+                    if (inMonth && MatchesByDay(date))
                     {
-                        dates.Add(month.PlusDays(first.Day - 1));
+                        yield return date;
                     }
-                }
-
-                foreach (var d in ByMonthDay)
-                {
-                    var dayOfMonth = d > 0 ? d : length + d + 1;
-                    if (dayOfMonth >= 1 && dayOfMonth <= length)
-                    {
-                        dates.Add(month.PlusDays(dayOfMonth - 1));
-                    }
-                }
-
-                foreach (var weekday in ByDay)
-                {
-                    var all = Enumerable.Range(0, length).Select(i => month.PlusDays(i)).Where(x => x.DayOfWeek == weekday.Day).ToList();
-                    if (weekday.Ordinal is not { } n)
-                    {
-                        dates.UnionWith(all);
-                    }
-                    else if (Math.Abs(n) <= all.Count)
-                    {
-                        dates.Add(n > 0 ? all[n - 1] : all[all.Count + n]);
-                    }
-                }
-
-                foreach (var date in dates)
-                {
-                    yield return date;
                 }
 
                 break;
         }
+    }
+
+    // BYDAY as a filter: no BYDAY matches every day; "FR" any Friday; "2FR" / "-1FR" the second / last Friday of the month.
+    private bool MatchesByDay(LocalDate date) => ByDay.Count == 0 || ByDay.Any(d => d.Day == date.DayOfWeek && (d.Ordinal is not { } n || IsNthWeekday(date, n)));
+
+    private bool MatchesByMonthDay(LocalDate date)
+    {
+        if (ByMonthDay.Count == 0)
+        {
+            return true;
+        }
+
+        var length = date.Calendar.GetDaysInMonth(date.Year, date.Month);
+        return ByMonthDay.Any(d => (d > 0 ? d : length + d + 1) == date.Day);
+    }
+
+    private static bool IsNthWeekday(LocalDate date, int n)
+    {
+        var length = date.Calendar.GetDaysInMonth(date.Year, date.Month);
+        return n > 0 ? (date.Day - 1) / 7 == n - 1 : (length - date.Day) / 7 == -n - 1;
     }
 
     private static Result<RecurrenceRule> Invalid(string message) => Result<RecurrenceRule>.Fail(ErrorCodes.Validation, $"recurrence {message}.");

@@ -80,7 +80,54 @@ public sealed class RecurrenceTests
             Starts(first, "FREQ=MONTHLY;COUNT=3", Shanghai));
     }
 
+    [Fact]
+    public void Monthly_FridayAndThe13th_IsEveryFridayThe13thNotTheUnion()
+    {
+        var first = new Interval(Berlin.AtStrictly(Local("2026-02-13T10:00")).ToInstant(), Berlin.AtStrictly(Local("2026-02-13T12:00")).ToInstant());
+        Assert.Equal(
+            ["2026-02-13 10:00 +01:00", "2026-03-13 10:00 +01:00", "2026-11-13 10:00 +01:00", "2027-08-13 10:00 +02:00"],
+            Starts(first, "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13;COUNT=4", Berlin));
+    }
+
+    [Fact]
+    public void Weekly_IntervalTwoWithSundayWeekStart_PicksTheWeeksRfc5545Names()
+    {
+        // RFC 5545 3.3.10's own example: Tuesday 5 Aug 1997, every other week on TU and SU.
+        var first = new Interval(Utc("1997-08-05T09:00:00Z"), Utc("1997-08-05T10:00:00Z"));
+        Assert.Equal(
+            ["1997-08-05 09:00 +00:00", "1997-08-10 09:00 +00:00", "1997-08-19 09:00 +00:00", "1997-08-24 09:00 +00:00"],
+            Starts(first, "FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=MO", DateTimeZone.Utc));
+        Assert.Equal(
+            ["1997-08-05 09:00 +00:00", "1997-08-17 09:00 +00:00", "1997-08-19 09:00 +00:00", "1997-08-31 09:00 +00:00"],
+            Starts(first, "FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=SU", DateTimeZone.Utc));
+    }
+
+    [Fact]
+    public void Daily_ByMonthDay_LimitsTheDays()
+    {
+        var first = new Interval(Utc("2026-01-01T09:00:00Z"), Utc("2026-01-01T10:00:00Z"));
+        Assert.Equal(
+            ["2026-01-01 09:00 +00:00", "2026-01-31 09:00 +00:00", "2026-02-01 09:00 +00:00", "2026-02-28 09:00 +00:00"],
+            Starts(first, "FREQ=DAILY;BYMONTHDAY=1,-1;COUNT=4", DateTimeZone.Utc));
+    }
+
+    [Fact]
+    public void Monthly_LastFridayNegativeOrdinal_AndLastDayOfMonth()
+    {
+        var first = new Interval(Utc("2026-01-30T09:00:00Z"), Utc("2026-01-30T10:00:00Z"));
+        Assert.Equal(
+            ["2026-01-30 09:00 +00:00", "2026-02-27 09:00 +00:00", "2026-03-27 09:00 +00:00"],
+            Starts(first, "FREQ=MONTHLY;BYDAY=-1FR;COUNT=3", DateTimeZone.Utc));
+        var last = new Interval(Utc("2026-01-31T09:00:00Z"), Utc("2026-01-31T10:00:00Z"));
+        Assert.Equal(
+            ["2026-01-31 09:00 +00:00", "2026-02-28 09:00 +00:00", "2026-03-31 09:00 +00:00"],
+            Starts(last, "FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=3", DateTimeZone.Utc));
+    }
+
     [Theory]
+    [InlineData("FREQ=WEEKLY;BYMONTHDAY=3;COUNT=2")]
+    [InlineData("FREQ=WEEKLY;WKST=XX;COUNT=2")]
+    [InlineData("FREQ=MONTHLY;BYSETPOS=1;BYDAY=MO;COUNT=2")]
     [InlineData("")]
     [InlineData("FREQ=YEARLY;COUNT=2")]
     [InlineData("FREQ=WEEKLY")]
