@@ -76,6 +76,11 @@ summarize_test_log() {
             next
         }
         /^Test Run Aborted\./ { aborted++; next }
+        # A --filter that selects nothing in an assembly: it ran, it just had nothing to run.
+        /^No test matches the given testcase filter/ {
+            if (match($0, /[^ \/]+\.dll/)) summarized[substr($0, RSTART, RLENGTH)] = 1
+            next
+        }
 
         # MSBuild errors of a project: "... error XX1234: ... [/path/P.csproj]"
         / error [A-Z]+[0-9]+: / {

@@ -47,7 +47,7 @@ public static class InstrumentsApi
 
     public sealed record CreateInstrumentRequest(string? Id, string? Name, string? Category, string? Currency, RatesRequest? Rates, RulesRequest? Rules);
 
-    public sealed record PatchInstrumentRequest(string? Name, string? Category, RatesRequest? Rates, RulesRequest? Rules, string? Status);
+    public sealed record PatchInstrumentRequest(string? Name, string? Category, RatesRequest? Rates, RulesRequest? Rules, string? Status, bool? CancelConflicting = null);
 
     public static RouteGroupBuilder MapInstrumentsApi(this RouteGroupBuilder api)
     {
@@ -172,7 +172,7 @@ public static class InstrumentsApi
 
         var updated = await grains.GetGrain<IInstrumentGrain>(id).UpdateAsync(http.User.Actor(), new InstrumentPatch
         {
-            Name = request?.Name, Category = request?.Category, Rates = rates, Rules = rules, Status = status,
+            Name = request?.Name, Category = request?.Category, Rates = rates, Rules = rules, Status = status, CancelConflicting = request?.CancelConflicting ?? false,
         });
         return CommandResults.Ok(updated, InstrumentResponse.Of);
     }

@@ -19,7 +19,9 @@ public static class ApiProblem
         ErrorCodes.Unauthenticated => StatusCodes.Status401Unauthorized,
         _ when code.StartsWith("auth.", StringComparison.Ordinal) => StatusCodes.Status403Forbidden,
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
-        ErrorCodes.BookingConflict or ErrorCodes.BlackoutConflict or ErrorCodes.AlreadyExists or ErrorCodes.InvalidTransition => StatusCodes.Status409Conflict,
+        ErrorCodes.BookingConflict or ErrorCodes.BlackoutConflict or ErrorCodes.AlreadyExists or ErrorCodes.InvalidTransition
+            or ErrorCodes.RulesConflict => StatusCodes.Status409Conflict,
+        ErrorCodes.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status422UnprocessableEntity,
     };
 
@@ -66,7 +68,20 @@ public static class ApiProblem
             problem.Extensions["conflicts"] = items;
         }
 
-        return TypedResults.Problem(problem);
+        return status == StatusCodes.Status503ServiceUnavailable ? new RetryAfter(TypedResults.Problem(problem)) : TypedResults.Problem(problem);
+    }
+
+    /// <summary>Seconds a client should wait before retrying after a 503.</summary>
+    public const int RetryAfterSeconds = 2;
+
+    // A 503 tells the client when to try again (RFC 9110 10.2.3).
+    private sealed class RetryAfter(IResult inner) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
     }
 
     private static string TitleOf(string code) => code switch
@@ -75,6 +90,8 @@ public static class ApiProblem
         ErrorCodes.NotFound => "Not found",
         ErrorCodes.BookingConflict => "The time is taken",
         ErrorCodes.BlackoutConflict => "The blackout would hit bookings",
+        ErrorCodes.RulesConflict => "Future bookings would break the new rules",
+        ErrorCodes.Unavailable => "Temporarily unavailable",
         ErrorCodes.AlreadyExists => "That id exists already",
         ErrorCodes.InvalidTransition => "Not possible in the booking's current status",
         ErrorCodes.IdempotencyMismatch => "Idempotency key reused for another request",

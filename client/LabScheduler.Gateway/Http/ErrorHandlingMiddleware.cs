@@ -37,13 +37,7 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
                 case TimeoutException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException
                     or Orleans.Runtime.Messaging.ConnectionFailedException:
                     LogUnavailable(logger, e);
-                    problem = TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
-                    {
-                        Status = StatusCodes.Status503ServiceUnavailable,
-                        Title = "Temporarily unavailable",
-                        Detail = "The scheduler cluster did not answer in time; try again.",
-                        Extensions = { ["code"] = "unavailable" },
-                    });
+                    problem = ApiProblem.Result(ErrorCodes.Unavailable, "The scheduler cluster did not answer in time; try again.");
                     break;
                 default:
                     LogUnexpected(logger, e, http.Request.Method, http.Request.Path);

@@ -34,7 +34,7 @@ public sealed record Booking
     /// <summary>Why it was cancelled or rejected, where given.</summary>
     [Id(11)] public string? StatusReason { get; init; }
 
-    /// <summary>Whether the booking was made for a capacity-1 instrument (the database forbids overlaps then).</summary>
+    /// <summary>Whether the booking was made for a capacity-1 instrument (kept for reports; the database guards every instrument by seats).</summary>
     [Id(12)] public bool Exclusive { get; init; } = true;
 
     /// <summary>The series this booking was made in, if any.</summary>
@@ -51,6 +51,9 @@ public sealed record Booking
 
     /// <summary>Soft-rule warnings given with the booking (e.g. a member-state share passed); not stored.</summary>
     [Id(17)] public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>The seat (0 .. capacity-1) this booking holds; the database keeps each seat's bookings, buffers included, apart.</summary>
+    [Id(18)] public int Seat { get; init; }
 }
 
 /// <summary>A request to book: for which team, when, why (the booker is the actor).</summary>

@@ -130,4 +130,7 @@ public sealed record InstrumentPatch
     [Id(3)] public LabScheduler.Domain.Bookings.BookingRules? Rules { get; init; }
 
     [Id(4)] public InstrumentStatus? Status { get; init; }
+
+    /// <summary>With a rules change that future bookings would break: cancel those bookings instead of refusing the change.</summary>
+    [Id(5)] public bool CancelConflicting { get; init; }
 }

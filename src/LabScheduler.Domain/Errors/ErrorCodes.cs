@@ -26,4 +26,9 @@ public static class ErrorCodes
     public const string AmbiguousLocal = "time.ambiguous-local";
     public const string IdempotencyMismatch = "idempotency.mismatch";
     public const string AlreadyExists = "conflict.exists";
+    public const string RulesConflict = "rules.conflict";
+    public const string BookingStarted = "booking.started";
+
+    /// <summary>An outage (the database or a silo gone, or a write whose outcome is unknown): 503, try again.</summary>
+    public const string Unavailable = "unavailable";
 }

@@ -191,16 +191,28 @@ public sealed partial class InstrumentGrain
             return overQuota;
         }
 
-        var booking = NewBooking(waiter, entry.TeamId, entry.Interval, "From the waitlist", definition.Rules, now) with
+        var unseated = NewBooking(waiter, entry.TeamId, entry.Interval, "From the waitlist", definition.Rules, now) with
         {
             TeamState = await TeamStateAsync(entry.TeamId),
         };
+        if (await SeatAsync([unseated], definition.Rules) is not [var booking])
+        {
+            await ReloadCalendarAsync(CancellationToken.None);
+            return new Problem(ErrorCodes.BookingConflict, "No seat is free for that time; nothing was booked.");
+        }
+
         // The booking and the entry's move to 'booked' are one statement: both or neither.
-        var outcome = await store.InsertAsync(
+        var outcome = await WriteAsync(() => store.InsertAsync(
             booking,
             [.. BookingNotices.ForNew(booking, now), BookingNotices.Of(booking, NoticeKinds.WaitlistBooked, now)],
             [AuditOf(waiter, "booking", booking.Id.ToString(), BookingLifecycle.ToWire(booking.Status), new { fromWaitlist = entry.Id })],
-            (entry.Id, entry.Version));
+            (entry.Id, entry.Version)));
+        if (outcome is null)
+        {
+            await LoadWaitlistAsync(CancellationToken.None);
+            return UnknownOutcome();
+        }
+
         if (outcome != WriteOutcome.Written)
         {
             await LoadWaitlistAsync(CancellationToken.None);

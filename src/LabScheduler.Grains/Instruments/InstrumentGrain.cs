@@ -55,6 +55,10 @@ public sealed partial class InstrumentGrain(
         {
             await ReloadCalendarAsync(cancellationToken);
             await LoadWaitlistAsync(cancellationToken);
+            if (state.State.Definition is { } definition)
+            {
+                await EnsureLimitsAsync(definition.Rules);
+            }
         }
     }
 
@@ -82,6 +86,7 @@ public sealed partial class InstrumentGrain(
         state.State.TimeZone = lab.TimeZone;
         state.State.MemberState = lab.MemberState;
         state.State.PartnerStates = [.. lab.PartnerStates];
+        await store.SetLimitsAsync(Id, definition.Rules.Capacity, definition.Rules.BufferMinutes, []);
         await state.WriteStateAsync();
         await ReportToCatalogAsync(definition);
         return CommandResult<InstrumentView>.Ok(View(definition));
@@ -96,6 +101,19 @@ public sealed partial class InstrumentGrain(
         if (problem is not null)
         {
             return problem;
+        }
+
+        if (patch.Rules is { } rules && state.State.Definition is { } current)
+        {
+            if (await RefuseUnlessManager(actor, "change instruments") is { } refused)
+            {
+                return refused;
+            }
+
+            if (await ChangeLimitsAsync(actor, current.Rules, rules, patch.CancelConflicting) is { } conflict)
+            {
+                return conflict;
+            }
         }
 
         return await ChangeSettings(actor, "change instruments", () =>
@@ -249,9 +267,17 @@ public sealed partial class InstrumentGrain(
             Id = command.BookingId ?? Guid.CreateVersion7(),
             TeamState = teamState,
         };
-
-        switch (await store.InsertAsync(booking, BookingNotices.ForNew(booking, now), [AuditOf(actor, "booking", booking.Id.ToString(), BookingLifecycle.ToWire(booking.Status), Summary(booking))]))
+        if (await SeatAsync([booking], definition.Rules) is not [var seated])
         {
+            await ReloadCalendarAsync(CancellationToken.None);
+            return new Problem(ErrorCodes.BookingConflict, "No seat is free for that time.");
+        }
+
+        booking = seated;
+        switch (await WriteAsync(() => store.InsertAsync(booking, BookingNotices.ForNew(booking, now), [AuditOf(actor, "booking", booking.Id.ToString(), BookingLifecycle.ToWire(booking.Status), Summary(booking))])))
+        {
+            case null:
+                return UnknownOutcome();
             case WriteOutcome.Written:
                 Hold(booking);
                 LogBooked(logger, Id, booking.Id, booking.Interval.Start, booking.Interval.End);
@@ -379,10 +405,19 @@ public sealed partial class InstrumentGrain(
             return shareProblem;
         }
 
-        var bookings = occurrences.Select(o => NewBooking(actor, command.TeamId, o, command.Purpose, definition.Rules, now) with { SeriesId = seriesId, TeamState = teamState }).ToList();
-        var seriesAudit = AuditOf(actor, "series", seriesId.ToString(), "booked", new { instrumentId = Id, command.TeamId, command.Recurrence, occurrences = bookings.Count });
-        switch (await store.InsertAllAsync(bookings, [.. bookings.SelectMany(b => BookingNotices.ForNew(b, now))], [seriesAudit]))
+        var unseated = occurrences.Select(o => NewBooking(actor, command.TeamId, o, command.Purpose, definition.Rules, now) with { SeriesId = seriesId, TeamState = teamState }).ToList();
+        if (await SeatAsync(unseated, definition.Rules) is not { } seatedSeries)
         {
+            await ReloadCalendarAsync(CancellationToken.None);
+            return new Problem(ErrorCodes.BookingConflict, "No seat is free for every occurrence; nothing was booked.");
+        }
+
+        var bookings = seatedSeries.ToList();
+        var seriesAudit = AuditOf(actor, "series", seriesId.ToString(), "booked", new { instrumentId = Id, command.TeamId, command.Recurrence, occurrences = bookings.Count });
+        switch (await WriteAsync(() => store.InsertAllAsync(bookings, [.. bookings.SelectMany(b => BookingNotices.ForNew(b, now))], [seriesAudit])))
+        {
+            case null:
+                return UnknownOutcome();
             case WriteOutcome.Written:
                 bookings.ForEach(Hold);
                 return CommandResult<Series>.Ok(new Series(seriesId, bookings));
@@ -533,10 +568,15 @@ public sealed partial class InstrumentGrain(
             var endedAt = end ? IntervalMath.Min(now, booking.Interval.End) : (Instant?)null;
             var checkedInAt = checkIn ? now : (Instant?)null;
             var ledger = target is BookingStatus.Completed or BookingStatus.NoShow ? await LedgerEntryAsync(booking, target, endedAt, now) : null;
-            var outcome = await store.UpdateStatusAsync(
+            var outcome = await WriteAsync(() => store.UpdateStatusAsync(
                 booking.Id, booking.Version, target, reason ?? booking.StatusReason, now, checkedInAt, endedAt,
                 BookingNotices.ForTransition(booking, target, reason ?? booking.StatusReason, now), ledger,
-                AuditOf(actor ?? Actor.System, "booking", booking.Id.ToString(), BookingLifecycle.ToWire(target), new { reason, ledger = ledger?.Amount }));
+                AuditOf(actor ?? Actor.System, "booking", booking.Id.ToString(), BookingLifecycle.ToWire(target), new { reason, ledger = ledger?.Amount })));
+            if (outcome is null)
+            {
+                return UnknownOutcome();
+            }
+
             if (outcome == WriteOutcome.Written)
             {
                 var updated = booking with

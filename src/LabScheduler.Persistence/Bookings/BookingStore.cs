@@ -29,7 +29,7 @@ public enum WriteOutcome
 public sealed class BookingStore(NpgsqlDataSource dataSource)
 {
     private const string Columns =
-        "id, instrument_id, lab_id, team_id, user_id, status, lower(during), upper(during), exclusive, purpose, status_reason, created_at, updated_at, version, series_id, checked_in_at, ended_at, team_state";
+        "id, instrument_id, lab_id, team_id, user_id, status, lower(during), upper(during), exclusive, purpose, status_reason, created_at, updated_at, version, series_id, checked_in_at, ended_at, team_state, seat";
 
     // Notices go in with the write they tell of, in the same statement: all or nothing.
     private const string NoticesCte = """
@@ -73,10 +73,10 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
                 WHERE @redeem AND id = @redeemEntry AND version = @redeemVersion
                 RETURNING id),
             written AS (
-                INSERT INTO bookings (id, instrument_id, lab_id, team_id, user_id, status, during, exclusive, purpose, status_reason, created_at, updated_at, version, series_id, team_state)
-                SELECT b.id, b.instrument, b.lab, b.team, b.usr, b.status, tstzrange(b.start_at, b.end_at, '[)'), b.exclusive, b.purpose, NULL, b.created, b.created, 1, b.series, b.team_state
-                FROM unnest(@id, @instrument, @lab, @team, @user, @status, @start, @end, @exclusive, @purpose, @created, @series, @teamState)
-                     AS b(id, instrument, lab, team, usr, status, start_at, end_at, exclusive, purpose, created, series, team_state)
+                INSERT INTO bookings (id, instrument_id, lab_id, team_id, user_id, status, during, exclusive, purpose, status_reason, created_at, updated_at, version, series_id, team_state, seat)
+                SELECT b.id, b.instrument, b.lab, b.team, b.usr, b.status, tstzrange(b.start_at, b.end_at, '[)'), b.exclusive, b.purpose, NULL, b.created, b.created, 1, b.series, b.team_state, b.seat
+                FROM unnest(@id, @instrument, @lab, @team, @user, @status, @start, @end, @exclusive, @purpose, @created, @series, @teamState, @seat)
+                     AS b(id, instrument, lab, team, usr, status, start_at, end_at, exclusive, purpose, created, series, team_state, seat)
                 WHERE NOT @redeem OR EXISTS (SELECT 1 FROM redeemed)
                 RETURNING id),
             {NoticesCte},
@@ -103,11 +103,12 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         p.AddWithValue("created", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, bookings.Select(b => b.CreatedAt.ToDateTimeUtc()).ToArray());
         p.AddWithValue("series", NpgsqlDbType.Array | NpgsqlDbType.Uuid, bookings.Select(b => (object?)b.SeriesId ?? DBNull.Value).ToArray());
         p.AddWithValue("teamState", bookings.Select(b => b.TeamState).ToArray());
+        p.AddWithValue("seat", bookings.Select(b => b.Seat).ToArray());
         try
         {
             return (long)(await command.ExecuteScalarAsync(cancellationToken))! == bookings.Count ? WriteOutcome.Written : WriteOutcome.Stale;
         }
-        catch (PostgresException e) when (e.SqlState == ExclusionViolation)
+        catch (PostgresException e) when (IsRefusedByLimits(e))
         {
             return WriteOutcome.Overlap;
         }
@@ -157,11 +158,59 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         {
             return (long)(await command.ExecuteScalarAsync(cancellationToken))! == 1 ? WriteOutcome.Written : WriteOutcome.Stale;
         }
-        catch (PostgresException e) when (e.SqlState == ExclusionViolation)
+        catch (PostgresException e) when (IsRefusedByLimits(e))
         {
             return WriteOutcome.Overlap;
         }
     }
+
+    /// <summary>The instrument's capacity and buffer as the database enforces them, or null when it has none yet.</summary>
+    public async Task<(int Capacity, int BufferMinutes)?> LimitsAsync(string instrumentId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT capacity, buffer_minutes FROM instrument_limits WHERE instrument_id = @i");
+        command.Parameters.AddWithValue("i", instrumentId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt32(0), reader.GetInt32(1)) : null;
+    }
+
+    /// <summary>
+    /// Sets the capacity and buffer the database enforces for an instrument and moves its bookings
+    /// that hold time to the given seats, in one transaction (the seat constraint is checked at the
+    /// commit, so seats may be swapped); every such booking's blocked time is derived anew from the buffer.
+    /// </summary>
+    public async Task<WriteOutcome> SetLimitsAsync(
+        string instrumentId, int capacity, int bufferMinutes, IReadOnlyList<(Guid BookingId, int Seat)> seats, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
+            SET CONSTRAINTS bookings_no_overlap DEFERRED;
+            INSERT INTO instrument_limits (instrument_id, capacity, buffer_minutes) VALUES (@i, @capacity, @buffer)
+                ON CONFLICT (instrument_id) DO UPDATE SET capacity = excluded.capacity, buffer_minutes = excluded.buffer_minutes;
+            UPDATE bookings b SET seat = coalesce(s.seat, b.seat), blocked = b.during
+            FROM bookings x LEFT JOIN unnest(@ids, @seats) AS s(id, seat) ON s.id = x.id
+            WHERE x.id = b.id AND b.instrument_id = @i AND b.status IN ('pending', 'confirmed', 'checked-in');
+            """, connection, transaction);
+        command.Parameters.AddWithValue("i", instrumentId);
+        command.Parameters.AddWithValue("capacity", capacity);
+        command.Parameters.AddWithValue("buffer", bufferMinutes);
+        command.Parameters.AddWithValue("ids", seats.Select(s => s.BookingId).ToArray());
+        command.Parameters.AddWithValue("seats", seats.Select(s => s.Seat).ToArray());
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return WriteOutcome.Written;
+        }
+        catch (PostgresException e) when (IsRefusedByLimits(e))
+        {
+            return WriteOutcome.Overlap;
+        }
+    }
+
+    // Refusals by the seat and buffer guards: an overlap on a seat, or a seat beyond capacity.
+    private static bool IsRefusedByLimits(PostgresException e) =>
+        e.SqlState == ExclusionViolation || (e.SqlState == PostgresErrorCodes.CheckViolation && e.ConstraintName == "bookings_within_limits");
 
     /// <summary>The bookings of an instrument that hold time and end after <paramref name="endsAfter"/>.</summary>
     public async Task<IReadOnlyList<Booking>> LoadHoldingTimeAsync(string instrumentId, Instant endsAfter, CancellationToken cancellationToken = default)
@@ -420,6 +469,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
                 CheckedInAt = reader.IsDBNull(15) ? null : reader.GetInstant(15),
                 EndedAt = reader.IsDBNull(16) ? null : reader.GetInstant(16),
                 TeamState = reader.GetString(17),
+                Seat = reader.GetInt32(18),
             });
         }
 
