@@ -109,6 +109,7 @@ public static partial class GatewaySetup
         signedIn.MapBookingsApi();
         signedIn.MapSlotsApi();
         signedIn.MapScheduleApi();
+        signedIn.MapQuoteApi();
         signedIn.MapWaitlistApi();
         signedIn.MapAccountingApi();
         signedIn.MapAuditApi();
