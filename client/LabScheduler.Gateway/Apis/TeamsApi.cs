@@ -1,3 +1,4 @@
+using LabScheduler.Contracts.Directory;
 using LabScheduler.Contracts.Instruments;
 using LabScheduler.Contracts.Teams;
 using LabScheduler.Domain.Reference;
@@ -5,6 +6,7 @@ using LabScheduler.Gateway.Auth;
 using LabScheduler.Gateway.Http;
 using LabScheduler.Gateway.Idempotency;
 using LabScheduler.Gateway.Views;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LabScheduler.Gateway.Apis;
 
@@ -18,6 +20,8 @@ public static class TeamsApi
     public static RouteGroupBuilder MapTeamsApi(this RouteGroupBuilder api)
     {
         api.MapPost("/teams", Create).WithMetadata(new IdempotentAttribute()).WithName("CreateTeam").WithSummary("Creates a team (admin).");
+        api.MapGet("/teams", List).WithName("ListTeams").WithSummary("Teams by id, paged: all of them for administrators, one's own for anyone else.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/teams/{id}", Get).WithName("GetTeam").WithSummary("A team with members and quotas (members, admin).");
         api.MapPut("/teams/{id}/members/{userId}", (string id, string userId, HttpContext http, IGrainFactory grains) => Members(id, userId, true, http, grains))
             .WithName("AddTeamMember").WithSummary("Adds a member (admin).");
@@ -45,6 +49,20 @@ public static class TeamsApi
             Id = id, Name = name, Institution = institution, MemberState = state,
         });
         return CommandResults.Created(created, TeamResponse.Of, t => $"/api/v1/teams/{t.Profile.Id}");
+    }
+
+    private static async Task<Results<Ok<Page<TeamResponse>>, ProblemHttpResult>> List(int? limit, string? cursor, HttpContext http, IGrainFactory grains)
+    {
+        var input = new Input();
+        var take = Cursor.Limit(limit, input);
+        var after = Cursor.Decode(cursor, input);
+        if (!input.IsValid)
+        {
+            return ApiProblem.Validation(input.Errors);
+        }
+
+        var page = await grains.GetGrain<IDirectoryGrain>(0).ListTeamsAsync(http.User.Actor(), after, take);
+        return CommandResults.Ok(page, p => new Page<TeamResponse>([.. p.Items.Select(TeamResponse.Of)], p.Next is { } next ? Cursor.Encode(next) : null));
     }
 
     private static async Task<IResult> Get(string id, HttpContext http, IGrainFactory grains)

@@ -15,6 +15,12 @@ public sealed class AuthSettings
     /// <summary>The audience access tokens must carry (RFC 9068 "aud").</summary>
     public string? Audience { get; set; }
 
+    /// <summary>OIDC: the web app's client id at the provider (a public client using PKCE), told to the app by GET /api/v1/auth/config.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>OIDC: the scopes the web app asks for. Default "openid profile".</summary>
+    public string Scope { get; set; } = "openid profile";
+
     /// <summary>False only for a provider on localhost. Default true.</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
 

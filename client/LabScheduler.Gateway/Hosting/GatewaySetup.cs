@@ -84,11 +84,13 @@ public static partial class GatewaySetup
 
         app.UseMiddleware<RequestMetricsMiddleware>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseWebApp();
         app.UseStatusCodePages();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<IdempotencyMiddleware>();
+        app.UseWebAppFallback();
 
         app.MapHealthApi();
         app.MapGet("/metrics", (GatewayMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4"))
@@ -106,6 +108,8 @@ public static partial class GatewaySetup
         signedIn.MapAvailabilityApi();
         signedIn.MapBookingsApi();
         signedIn.MapSlotsApi();
+        signedIn.MapScheduleApi();
+        signedIn.MapQuoteApi();
         signedIn.MapWaitlistApi();
         signedIn.MapAccountingApi();
         signedIn.MapAuditApi();

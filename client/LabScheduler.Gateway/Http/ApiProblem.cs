@@ -1,5 +1,6 @@
 using LabScheduler.Contracts.Common;
 using LabScheduler.Domain.Errors;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace LabScheduler.Gateway.Http;
@@ -36,18 +37,18 @@ public static class ApiProblem
         _ => ErrorCodes.Validation,
     };
 
-    public static IResult From(Problem problem) => Result(problem.Code, problem.Detail, items: problem.Items);
+    public static ProblemHttpResult From(Problem problem) => Result(problem.Code, problem.Detail, items: problem.Items);
 
-    public static IResult From(Error error) => Result(error.Code, error.Detail);
+    public static ProblemHttpResult From(Error error) => Result(error.Code, error.Detail);
 
-    public static IResult NotFound(string detail) => Result(ErrorCodes.NotFound, detail);
+    public static ProblemHttpResult NotFound(string detail) => Result(ErrorCodes.NotFound, detail);
 
-    public static IResult Validation(IDictionary<string, string[]> errors) =>
+    public static ProblemHttpResult Validation(IDictionary<string, string[]> errors) =>
         Result(ErrorCodes.Validation, "The request is not valid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")), errors);
 
-    public static IResult Validation(string field, string message) => Validation(new Dictionary<string, string[]> { [field] = [message] });
+    public static ProblemHttpResult Validation(string field, string message) => Validation(new Dictionary<string, string[]> { [field] = [message] });
 
-    public static IResult Result(string code, string detail, IDictionary<string, string[]>? errors = null, IReadOnlyList<string>? items = null, int? status = null)
+    public static ProblemHttpResult Result(string code, string detail, IDictionary<string, string[]>? errors = null, IReadOnlyList<string>? items = null, int? status = null)
     {
         status ??= StatusOf(code);
         var problem = new ProblemDetails
@@ -68,21 +69,11 @@ public static class ApiProblem
             problem.Extensions["conflicts"] = items;
         }
 
-        return status == StatusCodes.Status503ServiceUnavailable ? new RetryAfter(TypedResults.Problem(problem)) : TypedResults.Problem(problem);
+        return TypedResults.Problem(problem);
     }
 
-    /// <summary>Seconds a client should wait before retrying after a 503.</summary>
+    /// <summary>Seconds a client should wait before retrying after a 503 (every 503 carries it: <see cref="ErrorHandlingMiddleware"/>).</summary>
     public const int RetryAfterSeconds = 2;
-
-    // A 503 tells the client when to try again (RFC 9110 10.2.3).
-    private sealed class RetryAfter(IResult inner) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return inner.ExecuteAsync(httpContext);
-        }
-    }
 
     private static string TitleOf(string code) => code switch
     {

@@ -11,6 +11,16 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
 {
     public async Task InvokeAsync(HttpContext http)
     {
+        // Every 503 (an outage, a write of unknown outcome) tells the client when to try again (RFC 9110 10.2.3).
+        http.Response.OnStarting(() =>
+        {
+            if (http.Response.StatusCode == StatusCodes.Status503ServiceUnavailable && !http.Response.Headers.ContainsKey("Retry-After"))
+            {
+                http.Response.Headers.RetryAfter = ApiProblem.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return Task.CompletedTask;
+        });
         try
         {
             await next(http);

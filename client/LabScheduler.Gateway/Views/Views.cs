@@ -11,11 +11,11 @@ namespace LabScheduler.Gateway.Views;
 
 public sealed record UserResponse(
     string Id, string DisplayName, string Email, string TimeZone, string MemberState,
-    IReadOnlyList<string> Roles, IReadOnlyList<string> Teams, IReadOnlyList<string> ManagedLabs)
+    IReadOnlyList<string> Roles, IReadOnlyList<string> Teams, IReadOnlyList<string> ManagedLabs, string Language)
 {
     public static UserResponse Of(UserView user) => new(
         user.Profile.Id, user.Profile.DisplayName, user.Profile.Email, user.Profile.TimeZone, user.Profile.MemberState,
-        user.Profile.Roles, user.Teams, user.ManagedLabs);
+        user.Profile.Roles, user.Teams, user.ManagedLabs, user.Profile.Language);
 }
 
 public sealed record LabResponse(

@@ -11,6 +11,9 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>The user as the actor may see it (self or admin), or not-found / auth.forbidden.</summary>
     Task<CommandResult<UserView>> GetAsync(Actor actor);
 
+    /// <summary>Changes the user's display name, home zone or language (the user only).</summary>
+    Task<CommandResult<UserView>> UpdateAsync(Actor actor, UserPatch patch);
+
     /// <summary>The profile, or null: for reading zones and names where the caller is already allowed.</summary>
     [Orleans.Concurrency.ReadOnly]
     Task<UserProfile?> GetProfileAsync();

@@ -3,6 +3,7 @@ using LabScheduler.Contracts.Teams;
 using LabScheduler.Contracts.Users;
 using LabScheduler.Domain.Errors;
 using LabScheduler.Grains.Common;
+using LabScheduler.Persistence.Directory;
 
 namespace LabScheduler.Grains.Teams;
 
@@ -19,7 +20,8 @@ public sealed class TeamState
 /// <inheritdoc cref="ITeamGrain"/>
 public sealed class TeamGrain(
     [PersistentState("team", StorageNames.Default)] IPersistentState<TeamState> state,
-    Auditor audit) : Grain, ITeamGrain
+    Auditor audit,
+    DirectoryStore directory) : Grain, ITeamGrain
 {
     private string Id => this.GetPrimaryKeyString();
 
@@ -46,6 +48,8 @@ public sealed class TeamGrain(
             return problem;
         }
 
+        // The directory row first: a failed state write leaves a row lists skip, never a team lists miss.
+        await directory.UpsertTeamAsync(Id, profile.Name);
         state.State.Profile = profile;
         await state.WriteStateAsync();
         await audit.RecordAsync(actor, "team", Id, "created", profile);

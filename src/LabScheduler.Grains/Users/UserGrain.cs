@@ -3,6 +3,7 @@ using LabScheduler.Contracts.Common;
 using LabScheduler.Contracts.Users;
 using LabScheduler.Domain.Errors;
 using LabScheduler.Grains.Common;
+using LabScheduler.Persistence.Directory;
 
 namespace LabScheduler.Grains.Users;
 
@@ -22,7 +23,8 @@ public sealed class UserState
 /// <inheritdoc cref="IUserGrain"/>
 public sealed class UserGrain(
     [PersistentState("user", StorageNames.Default)] IPersistentState<UserState> state,
-    Auditor audit) : Grain, IUserGrain
+    Auditor audit,
+    DirectoryStore directory) : Grain, IUserGrain
 {
     private string Id => this.GetPrimaryKeyString();
 
@@ -45,12 +47,15 @@ public sealed class UserGrain(
             Checks.Email(profile.Email),
             Checks.Zone(profile.TimeZone),
             Checks.State(profile.MemberState, "memberState"),
-            profile.Roles.All(r => r == UserRoles.Admin) ? null : new Problem(ErrorCodes.Validation, "roles may only contain \"admin\"."));
+            profile.Roles.All(r => r == UserRoles.Admin) ? null : new Problem(ErrorCodes.Validation, "roles may only contain \"admin\"."),
+            Language(profile.Language));
         if (problem is not null)
         {
             return problem;
         }
 
+        // The directory row first: a failed state write leaves a row lists skip, never a user lists miss.
+        await directory.UpsertUserAsync(Id, profile.DisplayName, profile.Email);
         state.State.Profile = profile;
         await state.WriteStateAsync();
         await audit.RecordAsync(actor, "user", Id, "created", profile);
@@ -66,6 +71,47 @@ public sealed class UserGrain(
 
         return state.State.Profile is { } profile ? CommandResult<UserView>.Ok(View(profile)) : Checks.NotFound("user", Id);
     }
+
+    async Task<CommandResult<UserView>> IUserGrain.UpdateAsync(Actor actor, UserPatch patch)
+    {
+        if (actor.UserId != Id || state.State.Profile is not { } current)
+        {
+            return state.State.Profile is null ? Checks.NotFound("user", Id) : new Problem(ErrorCodes.Forbidden, "Only the user may change their own profile.");
+        }
+
+        var problem = Checks.First(
+            patch.DisplayName is null ? null : Checks.Text(patch.DisplayName, "displayName"),
+            patch.TimeZone is null ? null : Checks.Zone(patch.TimeZone),
+            patch.Language is null ? null : Language(patch.Language));
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var updated = current with
+        {
+            DisplayName = patch.DisplayName ?? current.DisplayName,
+            TimeZone = patch.TimeZone ?? current.TimeZone,
+            Language = patch.Language ?? current.Language,
+        };
+        if (updated == current)
+        {
+            return CommandResult<UserView>.Ok(View(current));
+        }
+
+        if (updated.DisplayName != current.DisplayName)
+        {
+            await directory.UpsertUserAsync(Id, updated.DisplayName, updated.Email);
+        }
+
+        state.State.Profile = updated;
+        await state.WriteStateAsync();
+        await audit.RecordAsync(actor, "user", Id, "updated", patch);
+        return CommandResult<UserView>.Ok(View(updated));
+    }
+
+    private static Problem? Language(string language) =>
+        UserLanguages.IsSupported(language) ? null : new Problem(ErrorCodes.Validation, $"language must be one of {string.Join(", ", UserLanguages.Supported)}.");
 
     Task<UserProfile?> IUserGrain.GetProfileAsync() => Task.FromResult(state.State.Profile);
 

@@ -31,12 +31,18 @@ public sealed class ApiFixture : IAsyncLifetime
     }
 
     /// <summary>Another gateway process on the same cluster and database (as after a restart).</summary>
-    public WebApplicationFactory<Program> NewGateway() => new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+    /// <param name="settings">Settings over the fixture's own (for example Web:Root or Auth:Mode).</param>
+    public WebApplicationFactory<Program> NewGateway(IReadOnlyDictionary<string, string>? settings = null) => new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
     {
         web.UseSetting("ConnectionStrings:LabScheduler", Harness.Options.ConnectionString);
         web.UseSetting("Orleans:ClusterId", Harness.Options.ClusterId);
         web.UseSetting("Auth:Mode", "demo");
         web.UseSetting("Auth:DevKeyFile", DevKeyFile);
+        web.UseSetting("Web:Root", Path.Combine(Path.GetTempPath(), $"labsched-no-web-{Guid.NewGuid():N}"));
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            web.UseSetting(key, value);
+        }
     });
 
     public HttpClient Anonymous() => Gateway.CreateClient();
