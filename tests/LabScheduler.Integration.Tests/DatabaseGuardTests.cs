@@ -62,6 +62,14 @@ public sealed class DatabaseGuardTests : IAsyncLifetime
         await InsertBehindTheGrainsBack(instrumentId, "confirmed", "2026-12-01T05:00:00Z", "2026-12-01T07:00:00Z", exclusive: false);
         // Touching is not overlapping.
         await InsertBehindTheGrainsBack(instrumentId, "confirmed", "2026-12-01T03:00:00Z", "2026-12-01T04:00:00Z");
+
+        // Every row is stored beside the cancelled one it overlaps...
+        Assert.Equal(5, await Harness.Database.ScalarAsync<long>("SELECT count(*) FROM bookings WHERE instrument_id = @i", ("i", instrumentId)));
+        Assert.Equal("cancelled", await Harness.Database.ScalarAsync<string>("SELECT status FROM bookings WHERE id = @id", ("id", booking.Id)));
+        // ...while the guard is on for this instrument: a row over time that is held is still refused.
+        var refused = await Assert.ThrowsAsync<PostgresException>(() =>
+            InsertBehindTheGrainsBack(instrumentId, "confirmed", "2026-12-01T02:00:00Z", "2026-12-01T02:30:00Z"));
+        Assert.Equal(PostgresErrorCodes.ExclusionViolation, refused.SqlState);
     }
 
     [Fact]
