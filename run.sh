@@ -6,13 +6,20 @@
 #   the HTTP gateway. Ctrl-C stops everything.
 #
 # Environment:
-#   LABSCHED_DB    Npgsql connection string of an existing database; when set,
-#                  no private PostgreSQL is started.
+#   LABSCHED_DB    Npgsql connection string of an existing database (or
+#                  ConnectionStrings__LabScheduler); when set, no private
+#                  PostgreSQL is started.
 #   LABSCHED_DATA  folder for the private PostgreSQL and the logs
 #                  (default: <repo>/.data; a relative path is taken relative
 #                  to the current directory).
 #   LABSCHED_PORT  HTTP port of the gateway on 127.0.0.1 (default 5080).
 #   LABSCHED_SKIP_BUILD=1  skip `dotnet build` (use what bin/ holds).
+#   Auth__Mode     demo (default: dev tokens from POST /api/v1/auth/dev-token)
+#                  or oidc (with Auth__Authority, Auth__Audience and, for a
+#                  provider on http://localhost, Auth__RequireHttpsMetadata=false).
+#   Any other setting of the silo or gateway (Seed__Demo, ASPNETCORE_ENVIRONMENT,
+#   DOTNET_ENVIRONMENT, Orleans__*, Auth__*, ...) is taken from the environment
+#   where it is set; run.sh supplies defaults only for what is unset.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -33,6 +40,21 @@ say() { printf 'run.sh: %s\n' "$*" >&2; }
 die() { printf 'run.sh: error: %s\n' "$*" >&2; exit 1; }
 
 cd "$ROOT"
+
+# Defaults only where the operator set nothing.
+export Auth__Mode=${Auth__Mode:-demo}
+case "$Auth__Mode" in
+    demo) say "auth mode: demo (anyone who reaches the gateway can get a dev token for any user)" ;;
+    oidc)
+        say "auth mode: oidc (issuer ${Auth__Authority:-<unset>}, audience ${Auth__Audience:-<unset>}); no dev tokens"
+        [[ -n "${Auth__Authority:-}" && -n "${Auth__Audience:-}" ]] ||
+            die "Auth__Mode=oidc needs Auth__Authority and Auth__Audience"
+        ;;
+    *) die "Auth__Mode is '$Auth__Mode'; it must be demo or oidc" ;;
+esac
+export Seed__Demo=${Seed__Demo:-true}
+export DOTNET_ENVIRONMENT=${DOTNET_ENVIRONMENT:-Development}
+export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 
 # --- prerequisites ----------------------------------------------------------
 command -v dotnet >/dev/null 2>&1 ||
@@ -75,6 +97,24 @@ free_port() {
     return 1
 }
 
+# A gateway of an earlier run killed with SIGKILL (kill -9 of our process
+# group) may still hold its port for a few seconds. Its pid is in
+# $LABSCHED_DATA/gateway.pid: while that process (still a dotnet of ours) or
+# its socket lingers, wait up to 15 s instead of failing at once.
+GATEWAY_PID_FILE=$LABSCHED_DATA/gateway.pid
+if port_in_use "$LABSCHED_PORT" && [[ -f "$GATEWAY_PID_FILE" ]]; then
+    say "port $LABSCHED_PORT is busy; waiting for the gateway of an earlier run to release it"
+    for ((i = 0; i < 150; i++)); do
+        port_in_use "$LABSCHED_PORT" || break
+        old_pid=$(cat "$GATEWAY_PID_FILE" 2>/dev/null || true)
+        # A live listener that is not our old gateway is someone else's: stop waiting.
+        if [[ -n "$old_pid" ]] && kill -0 "$old_pid" 2>/dev/null &&
+            ! tr '\0' ' ' <"/proc/$old_pid/cmdline" 2>/dev/null | grep -q "LabScheduler.Gateway.dll"; then
+            break
+        fi
+        sleep 0.1
+    done
+fi
 port_in_use "$LABSCHED_PORT" &&
     die "port $LABSCHED_PORT is already in use; set LABSCHED_PORT to a free port"
 
@@ -129,6 +169,7 @@ cleanup() {
     trap '' INT TERM PIPE
     set +e
     stop_child gateway "$GATEWAY_PID"
+    rm -f "$GATEWAY_PID_FILE"
     stop_child silo "$SILO_PID"
     if [[ $STARTED_PG -eq 1 ]]; then
         say "stopping the private PostgreSQL"
@@ -141,6 +182,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- database ------------------------------------------------------------------
+LABSCHED_DB=${LABSCHED_DB:-${ConnectionStrings__LabScheduler:-}}
 if [[ -n "${LABSCHED_DB:-}" ]]; then
     CONN=$LABSCHED_DB
     say "using the database given in LABSCHED_DB"
@@ -184,8 +226,6 @@ say "starting the silo (log: $LABSCHED_DATA/silo.log)"
     export ConnectionStrings__LabScheduler=$CONN
     export Orleans__SiloPort=$SILO_PORT
     export Orleans__GatewayPort=$GATEWAY_ORLEANS_PORT
-    export Seed__Demo=true
-    export DOTNET_ENVIRONMENT=Development
     exec dotnet "$SILO_DLL"
 ) </dev/null > >(prefixed silo "$LABSCHED_DATA/silo.log") 2>&1 &
 SILO_PID=$!
@@ -194,11 +234,10 @@ say "starting the gateway on http://127.0.0.1:$LABSCHED_PORT (log: $LABSCHED_DAT
 (
     cd "$(dirname "$GATEWAY_DLL")"
     export ConnectionStrings__LabScheduler=$CONN
-    export ASPNETCORE_ENVIRONMENT=Development
-    export Auth__Mode=demo
     exec dotnet "$GATEWAY_DLL" --urls "http://127.0.0.1:$LABSCHED_PORT"
 ) </dev/null > >(prefixed gateway "$LABSCHED_DATA/gateway.log") 2>&1 &
 GATEWAY_PID=$!
+echo "$GATEWAY_PID" >"$GATEWAY_PID_FILE"
 
 # log_tail LOG: the last 40 lines that this run wrote to LOG.
 log_tail() {

@@ -30,8 +30,8 @@ public sealed class AccountingTests(ClusterFixture fixture) : IDisposable
         fixture.Clock.Reset(Morning.Start - Duration.FromMinutes(10));
         await s.Instrument.CheckInAsync(s.User, booking.Id);
         fixture.Clock.Reset(Morning.End + Duration.FromMinutes(5));
-        await s.Instrument.SweepAsync();
-        await s.Instrument.SweepAsync();
+        await fixture.SweepAsync(s);
+        await fixture.SweepAsync(s);
 
         var usage = await fixture.Grains.GetGrain<IAccountingGrain>(0).TeamUsageAsync(s.User, s.TeamId, new LocalDate(2026, 12, 1));
         var entry = Assert.Single(usage.Value!.Entries);
@@ -50,8 +50,8 @@ public sealed class AccountingTests(ClusterFixture fixture) : IDisposable
         await charged.Instrument.BookAsync(charged.User, Book(charged, Morning));
         await free.Instrument.BookAsync(free.User, Book(free, Morning));
         fixture.Clock.Reset(Morning.Start + Duration.FromMinutes(30));
-        await charged.Instrument.SweepAsync();
-        await free.Instrument.SweepAsync();
+        await fixture.SweepAsync(charged);
+        await fixture.SweepAsync(free);
 
         var december = new LocalDate(2026, 12, 1);
         Assert.Equal("no-show", Assert.Single((await fixture.Grains.GetGrain<IAccountingGrain>(0).TeamUsageAsync(charged.User, charged.TeamId, december)).Value!.Entries).Kind);
@@ -65,7 +65,7 @@ public sealed class AccountingTests(ClusterFixture fixture) : IDisposable
         var s = await Scenario.CreateAsync(fixture.Grains);
         await s.Instrument.BookAsync(s.User, Book(s, Morning));
         fixture.Clock.Reset(Morning.End);
-        await s.Instrument.SweepAsync();
+        await fixture.SweepAsync(s);
 
         await using var update = fixture.Database.DataSource.CreateCommand("UPDATE usage_ledger SET amount = 0 WHERE instrument_id = @i");
         update.Parameters.AddWithValue("i", s.InstrumentId);
@@ -106,7 +106,7 @@ public sealed class AccountingTests(ClusterFixture fixture) : IDisposable
         var s = await Scenario.CreateAsync(fixture.Grains);
         await s.Instrument.BookAsync(s.User, Book(s, Morning));
         fixture.Clock.Reset(Morning.End);
-        await s.Instrument.SweepAsync();
+        await fixture.SweepAsync(s);
         var accounting = fixture.Grains.GetGrain<IAccountingGrain>(0);
         var december = new LocalDate(2026, 12, 1);
         var original = Assert.Single((await accounting.TeamUsageAsync(s.User, s.TeamId, december)).Value!.Entries);

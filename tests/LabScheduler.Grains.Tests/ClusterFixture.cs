@@ -23,7 +23,15 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The fixture is not initialized.");
 
+    /// <summary>A cluster client, as the gateway is: it reaches only the methods that check the actor.</summary>
     public IGrainFactory Grains => Cluster.Client;
+
+    /// <summary>The silo's own grain factory, as its jobs use it: internal-only methods pass.</summary>
+    public IGrainFactory SiloGrains => Cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
+
+    /// <summary>Runs the calendar sweep of the scenario's instrument, as the sweep job does.</summary>
+    internal Task<int> SweepAsync(Scenario scenario) =>
+        SiloGrains.GetGrain<LabScheduler.Contracts.Instruments.IInstrumentGrain>(scenario.InstrumentId).SweepAsync();
 
     public async Task InitializeAsync()
     {

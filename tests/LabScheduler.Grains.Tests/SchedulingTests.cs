@@ -115,18 +115,18 @@ public sealed class SchedulingTests(ClusterFixture fixture) : IDisposable
         var attended = (await s.Instrument.BookAsync(s.User, Book(s, At("2026-12-01T04:00:00Z", "2026-12-01T05:00:00Z")))).Value!;
 
         fixture.Clock.Reset(Morning.Start + Duration.FromMinutes(19));
-        Assert.Equal(0, await s.Instrument.SweepAsync());
+        Assert.Equal(0, await fixture.SweepAsync(s));
         Assert.Equal("confirmed", await StoredStatus(noShow.Id));
 
         fixture.Clock.Reset(Morning.Start + Duration.FromMinutes(20));
-        Assert.Equal(1, await s.Instrument.SweepAsync());
+        Assert.Equal(1, await fixture.SweepAsync(s));
         Assert.Equal("no-show", await StoredStatus(noShow.Id));
-        Assert.Equal(0, await s.Instrument.SweepAsync());
+        Assert.Equal(0, await fixture.SweepAsync(s));
 
         fixture.Clock.Reset(attended.Interval.Start);
         await s.Instrument.CheckInAsync(s.User, attended.Id);
         fixture.Clock.Reset(attended.Interval.End);
-        Assert.Equal(1, await s.Instrument.SweepAsync());
+        Assert.Equal(1, await fixture.SweepAsync(s));
         Assert.Equal("completed", await StoredStatus(attended.Id));
         Assert.Equal(attended.Interval.End, (await s.Instrument.GetBookingAsync(attended.Id))?.EndedAt);
         Assert.Equal(2, await fixture.Database.ScalarAsync<int>("SELECT version FROM bookings WHERE id = @id", ("id", noShow.Id)));
@@ -138,7 +138,7 @@ public sealed class SchedulingTests(ClusterFixture fixture) : IDisposable
         var s = await Scenario.CreateAsync(fixture.Grains, new BookingRules { RequiresApproval = true });
         var pending = (await s.Instrument.BookAsync(s.User, Book(s, Morning))).Value!;
         fixture.Clock.Reset(Morning.Start);
-        Assert.Equal(1, await s.Instrument.SweepAsync());
+        Assert.Equal(1, await fixture.SweepAsync(s));
         Assert.Equal("expired", await StoredStatus(pending.Id));
         Assert.Equal(ErrorCodes.InvalidTransition, (await s.Instrument.ApproveAsync(s.Manager, pending.Id)).Problem?.Code);
     }
@@ -152,7 +152,7 @@ public sealed class SchedulingTests(ClusterFixture fixture) : IDisposable
 
         // Three days later the activation loads only recent bookings; the sweep reads what is due from the table.
         fixture.Clock.Reset(Morning.End + Duration.FromDays(3));
-        Assert.Equal(1, await s.Instrument.SweepAsync());
+        Assert.Equal(1, await fixture.SweepAsync(s));
         Assert.Equal("no-show", await StoredStatus(booking.Id));
     }
 

@@ -48,4 +48,25 @@ public sealed class SharesTests(ClusterFixture fixture)
         Assert.StartsWith("share.exceeded", Assert.Single(over.Value!.Warnings), StringComparison.Ordinal);
         Assert.Equal(480, (await s.Instrument.GetSharesAsync(s.Manager, new LocalDate(2026, 12, 1))).Value!.Single(x => x.Key == "*").BookedMinutes);
     }
+
+    [Fact]
+    public async Task HardShare_WaitlistOfferRedeemedPastTheShare_IsRefusedLikeAnyBooking()
+    {
+        // TJ may hold 446 minutes of December.
+        var s = await Scenario.CreateAsync(fixture.Grains, new BookingRules
+        {
+            Shares = new Dictionary<string, int> { ["CN"] = 50, ["TJ"] = 1 }, SharesHard = true, MaxMinutes = 600,
+        });
+        var held = (await s.Instrument.BookAsync(s.User, Book(s, Hours(4, 1, 2)))).Value!;            // 120
+        Assert.True((await s.Instrument.BookAsync(s.Colleague, Book(s, Hours(2, 1, 5)))).IsSuccess);  // 420
+        var entry = (await s.Instrument.JoinWaitlistAsync(s.Colleague, new LabScheduler.Contracts.Waitlist.WaitlistCommand { TeamId = s.TeamId, Interval = Hours(4, 1, 2) })).Value!;
+
+        await s.Instrument.CancelAsync(s.User, held.Id, null);                                         // 300, the time is offered
+        Assert.True((await s.Instrument.BookAsync(s.Colleague, Book(s, Hours(5, 1, 2)))).IsSuccess);  // 420 again
+
+        var accepted = await s.Instrument.AcceptOfferAsync(s.Colleague, entry.Id);                     // would be 540
+        Assert.Equal("share.exceeded", accepted.Problem?.Code);
+        var shares = (await s.Instrument.GetSharesAsync(s.Manager, new LocalDate(2026, 12, 1))).Value!;
+        Assert.Equal(420L, shares.Single(x => x.Key == "TJ").BookedMinutes);
+    }
 }

@@ -29,8 +29,8 @@ public sealed class StatementTests(ClusterFixture fixture) : IDisposable
 
         // All become no-shows (charged at booked minutes).
         fixture.Clock.Reset(Instant.FromUtc(2026, 12, 4, 0, 0));
-        await first.Instrument.SweepAsync();
-        await second.Instrument.SweepAsync();
+        await fixture.SweepAsync(first);
+        await fixture.SweepAsync(second);
 
         var accounting = fixture.Grains.GetGrain<IAccountingGrain>(0);
         var byTeam = (await accounting.StatementsAsync(Actor.System, December, "team")).Value!;

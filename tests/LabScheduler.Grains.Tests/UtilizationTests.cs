@@ -33,7 +33,7 @@ public sealed class UtilizationTests(ClusterFixture fixture) : IDisposable
         fixture.Clock.Reset(attended.Interval.Start + Duration.FromMinutes(90));
         await s.Instrument.CheckOutAsync(s.User, attended.Id);
         fixture.Clock.Reset(Local(1, 15, 16).Start);
-        await s.Instrument.SweepAsync();
+        await fixture.SweepAsync(s);
 
         var report = await fixture.Grains.GetGrain<IAccountingGrain>(0)
             .UtilizationAsync(s.Manager, new LocalDate(2026, 12, 1), new LocalDate(2026, 12, 3), "instrument", s.LabId);

@@ -80,7 +80,7 @@ public sealed class WaitlistTests(ClusterFixture fixture) : IDisposable
         Assert.Equal(ErrorCodes.BookingConflict, (await s.Instrument.BookAsync(s.User, Book(s, Morning))).Problem?.Code);
 
         fixture.Clock.Advance(Duration.FromMinutes(30));
-        Assert.Equal(1, await s.Instrument.SweepAsync());
+        Assert.Equal(1, await fixture.SweepAsync(s));
 
         var line = await s.Instrument.GetWaitlistAsync();
         Assert.Equal(next.Id, Assert.Single(line).Id);

@@ -26,6 +26,35 @@ public sealed class GatewayHealthTests
         await harness.StopSiloAsync(harness.Silos[0]);
         var notReady = await http.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+        var body = await notReady.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("Exception", body, StringComparison.OrdinalIgnoreCase);
+        Assert.Matches("does not answer|no answer in time|no active silo", body);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
+    }
+
+    [Fact]
+    public void Gateway_WithoutAuthModeOutsideDevelopment_RefusesToStart()
+    {
+        using var gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Production");
+            web.UseSetting("ConnectionStrings:LabScheduler", "Host=127.0.0.1;Port=1;Database=none");
+        });
+
+        var refused = Assert.Throws<InvalidOperationException>(() => gateway.CreateClient());
+        Assert.Contains("Auth__Mode is not set", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Gateway_WithAnUnknownAuthMode_RefusesToStart()
+    {
+        using var gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:LabScheduler", "Host=127.0.0.1;Port=1;Database=none");
+            web.UseSetting("Auth:Mode", "oidcc");
+        });
+
+        var refused = Assert.Throws<InvalidOperationException>(() => gateway.CreateClient());
+        Assert.Contains("must be 'demo' or 'oidc'", refused.Message, StringComparison.Ordinal);
     }
 }

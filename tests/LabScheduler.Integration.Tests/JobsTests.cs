@@ -70,7 +70,7 @@ public sealed class JobsTests
         var (instrumentId, teamId) = await Setup.LabWithInstrumentAsync(harness.Client);
         await harness.Client.GetGrain<IInstrumentGrain>(instrumentId).BookAsync(Setup.User, Setup.Book(teamId, Setup.Morning));
         harness.Clock.Reset(Setup.Morning.End);
-        await harness.Client.GetGrain<IInstrumentGrain>(instrumentId).SweepAsync(); // no-show: 120 minutes charged
+        await harness.SiloGrains.GetGrain<IInstrumentGrain>(instrumentId).SweepAsync(); // no-show: 120 minutes charged
 
         harness.Clock.Reset(Instant.FromUtc(2027, 1, 3, 1, 0));
         var job = ActivatorUtilities.CreateInstance<MonthEndJob>(harness.Silos[0].Services);
@@ -135,7 +135,7 @@ public sealed class JobsTests
         }
 
         harness.Clock.Reset(Instant.FromUtc(2026, 12, 10, 0, 0));
-        await instrument.SweepAsync(); // every booking becomes a no-show
+        await harness.SiloGrains.GetGrain<IInstrumentGrain>(instrumentId).SweepAsync(); // every booking becomes a no-show
         var accounting = harness.Client.GetGrain<LabScheduler.Contracts.Accounting.IAccountingGrain>(0);
         var system = LabScheduler.Contracts.Common.Actor.System;
         var before = (await accounting.UtilizationAsync(system, new LocalDate(2026, 11, 30), new LocalDate(2026, 12, 12), "instrument", null)).Value!;

@@ -42,6 +42,9 @@ public sealed class SiloHarness : IAsyncDisposable
 
     public IReadOnlyList<IHost> Silos => _silos;
 
+    /// <summary>The first silo's own grain factory, as its jobs use it: internal-only methods pass.</summary>
+    public IGrainFactory SiloGrains => _silos[0].Services.GetRequiredService<IGrainFactory>();
+
     /// <summary>Whether silos run the Quartz calendar jobs (clustered, on the same database).</summary>
     public bool WithJobs { get; private init; }
 

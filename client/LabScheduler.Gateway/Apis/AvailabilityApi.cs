@@ -27,6 +27,8 @@ public static class AvailabilityApi
         api.MapPut("/instruments/{id}/opening-hours", SetOpeningHours).WithName("SetOpeningHours")
             .WithSummary("Weekly hours and closed dates in the lab's local time (managers, admin).");
         api.MapGet("/instruments/{id}/opening-hours", GetOpeningHours).WithName("GetOpeningHours").WithSummary("The instrument's opening hours.");
+        api.MapGet("/instruments/{id}/blackouts/{blackoutId}", GetBlackout).WithName("GetBlackout")
+            .WithSummary("One blackout of the instrument: where a new blackout's Location points.");
         api.MapGet("/instruments/{id}/blackouts", ListBlackouts).WithName("ListBlackouts").WithSummary("Blackouts not yet ended.");
         api.MapPost("/instruments/{id}/blackouts", AddBlackout).WithMetadata(new IdempotentAttribute()).WithName("AddBlackout")
             .WithSummary("Blacks out a period; 409 blackout.conflict listing hit bookings unless cancelConflicting (managers, admin).");
@@ -98,6 +100,18 @@ public static class AvailabilityApi
         await InstrumentsApi.Find(id, grains) is { } instrument
             ? TypedResults.Ok(OpeningHoursResponse.Of(instrument))
             : ApiProblem.NotFound($"No instrument '{id}'.");
+
+    private static async Task<IResult> GetBlackout(string id, string blackoutId, string? tz, HttpContext http, IGrainFactory grains)
+    {
+        if (await InstrumentsApi.Find(id, grains) is not { } instrument
+            || instrument.Blackouts.FirstOrDefault(b => b.Id.ToString() == blackoutId) is not { } blackout)
+        {
+            return ApiProblem.NotFound($"No blackout '{blackoutId}' on instrument '{id}'.");
+        }
+
+        var (requester, problem) = await Requester.ZoneAsync(http, grains, tz);
+        return problem ?? TypedResults.Ok(BlackoutResponse.Of(id, blackout, LabTime.FindZone(instrument.TimeZone).Value, requester!));
+    }
 
     private static async Task<IResult> ListBlackouts(string id, string? tz, HttpContext http, IGrainFactory grains, IClock clock)
     {

@@ -53,6 +53,8 @@ public static class BookingsApi
             .WithSummary("Books every occurrence of an RFC 5545 RRULE (expanded in the lab's local time), or none.");
         api.MapPost("/booking-series/{id}/cancel", CancelSeries).WithName("CancelSeries")
             .WithSummary("Cancels the occurrences not yet started (booker, lab manager, admin).");
+        api.MapGet("/booking-series/{id}", GetSeries).WithName("GetSeries")
+            .WithSummary("One series with its occurrences (as GET /bookings/{id} for each): where a series' Location points.");
         return api;
     }
 
@@ -166,6 +168,29 @@ public static class BookingsApi
         var lab = await InstrumentsApi.LabZoneAsync(instrumentId, grains);
         var cancelled = await grains.GetGrain<IInstrumentGrain>(instrumentId).CancelSeriesAsync(actor, seriesId, Reason(body));
         return CommandResults.Ok(cancelled, s => new SeriesResponse(s.SeriesId.ToString(), [.. s.Items.Select(b => BookingResponse.Of(b, lab, requester!))]));
+    }
+
+    private static async Task<IResult> GetSeries(string id, string? tz, HttpContext http, IGrainFactory grains)
+    {
+        if (!Guid.TryParse(id, out var seriesId))
+        {
+            return ApiProblem.NotFound($"No series '{id}'.");
+        }
+
+        var (requester, problem) = await Requester.ZoneAsync(http, grains, tz);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var found = await grains.GetGrain<IBookingQueryGrain>(0).FindSeriesAsync(http.User.Actor(), seriesId);
+        if (!found.IsSuccess)
+        {
+            return ApiProblem.From(found.Problem!);
+        }
+
+        var lab = await InstrumentsApi.LabZoneAsync(found.Value!.Items[0].InstrumentId, grains);
+        return TypedResults.Ok(new SeriesResponse(found.Value.SeriesId.ToString(), [.. found.Value.Items.Select(b => BookingResponse.Of(b, lab, requester!))]));
     }
 
     private static async Task<IResult> Get(string id, string? tz, HttpContext http, IGrainFactory grains)

@@ -2,8 +2,11 @@ using Npgsql;
 
 namespace LabScheduler.Gateway.Apis;
 
-/// <summary>Liveness and readiness: ready only when the silo cluster and PostgreSQL answer.</summary>
-public static class HealthApi
+/// <summary>
+/// Liveness and readiness: ready only when the silo cluster and PostgreSQL answer. The probes are
+/// anonymous, so a failed check says only what failed; why (the exception) goes to the gateway's log.
+/// </summary>
+public static partial class HealthApi
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
 
@@ -17,22 +20,23 @@ public static class HealthApi
         return app;
     }
 
-    private static async Task<IResult> Ready(IClusterClient cluster, NpgsqlDataSource database, CancellationToken cancellationToken)
+    private static async Task<IResult> Ready(IClusterClient cluster, NpgsqlDataSource database, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        var logger = loggers.CreateLogger(typeof(HealthApi));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ProbeTimeout);
         var checks = new List<HealthCheck>
         {
-            await Probe("postgresql", async () =>
+            await Probe(logger, "postgresql", timeout.Token, async () =>
             {
                 await using var command = database.CreateCommand("SELECT 1");
                 await command.ExecuteScalarAsync(timeout.Token);
                 return "answers";
             }),
-            await Probe("cluster", async () =>
+            await Probe(logger, "cluster", timeout.Token, async () =>
             {
                 var silos = await cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(timeout.Token);
-                return silos.Count > 0 ? $"{silos.Count} active silo(s)" : throw new InvalidOperationException("no active silo");
+                return silos.Count > 0 ? $"{silos.Count} active silo(s)" : NoActiveSilo;
             }),
         };
 
@@ -41,17 +45,24 @@ public static class HealthApi
         return ready ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<HealthCheck> Probe(string name, Func<Task<string>> probe)
+    private const string NoActiveSilo = "no active silo";
+
+    private static async Task<HealthCheck> Probe(ILogger logger, string name, CancellationToken timeout, Func<Task<string>> probe)
     {
         try
         {
-            return new HealthCheck(name, true, await probe());
+            var detail = await probe();
+            return new HealthCheck(name, detail != NoActiveSilo, detail);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return new HealthCheck(name, false, e.Message);
+            LogProbeFailed(logger, name, e);
+            return new HealthCheck(name, false, timeout.IsCancellationRequested ? "no answer in time" : "does not answer (see the gateway log)");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Readiness probe {Check} failed.")]
+    private static partial void LogProbeFailed(ILogger logger, string check, Exception exception);
 
     public sealed record HealthReport(string Status, IReadOnlyList<HealthCheck> Checks);
 

@@ -39,7 +39,15 @@ public static class WaitlistApi
             .WithSummary("Takes an open offer: the held time becomes the waiter's booking.");
         api.MapPost("/waitlist/{entryId}/withdraw", Withdraw).WithName("WithdrawFromWaitlist")
             .WithSummary("Leaves the line (the waiter, the lab's managers, admin); a held offer passes on.");
+        api.MapGet("/waitlist/{entryId}", GetEntry).WithName("GetWaitlistEntry")
+            .WithSummary("One waitlist entry (the waiter, the lab's managers, admin): where a join's Location points.");
         return api;
+    }
+
+    private static async Task<IResult> GetEntry(string entryId, string? tz, HttpContext http, IGrainFactory grains)
+    {
+        var (entry, lab, requester, problem) = await Find(entryId, tz, http, grains);
+        return entry is null ? problem! : TypedResults.Ok(EntryResponse.Of(entry, lab!, requester!));
     }
 
     private static async Task<IResult> Join(string id, JoinRequest? request, string? tz, HttpContext http, IGrainFactory grains)
@@ -122,6 +130,13 @@ public static class WaitlistApi
         if (entry is null)
         {
             return problem!;
+        }
+
+        // Idempotent: the waiter's repeat of an accept that already booked answers with that booking again.
+        if (entry is { Status: WaitlistStatus.Booked, BookingId: { } bookingId } && entry.UserId == http.User.Actor().UserId)
+        {
+            var again = await grains.GetGrain<IBookingQueryGrain>(0).FindAsync(http.User.Actor(), bookingId);
+            return CommandResults.Ok(again, b => BookingResponse.Of(b, lab!, requester!));
         }
 
         var booked = await grains.GetGrain<IInstrumentGrain>(entry.InstrumentId).AcceptOfferAsync(http.User.Actor(), entry.Id);

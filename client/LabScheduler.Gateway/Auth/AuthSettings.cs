@@ -6,8 +6,11 @@ public sealed class AuthSettings
     public const string Demo = "demo";
     public const string Oidc = "oidc";
 
-    /// <summary>"demo" (dev tokens from /api/v1/auth/dev-token, the default of ./run.sh) or "oidc".</summary>
-    public string Mode { get; set; } = Demo;
+    /// <summary>
+    /// "demo" (dev tokens from /api/v1/auth/dev-token) or "oidc". No default outside Development:
+    /// a gateway started there without it refuses to start (<see cref="Resolve"/>).
+    /// </summary>
+    public string? Mode { get; set; }
 
     /// <summary>OIDC issuer: discovery document and signing keys are read from it.</summary>
     public string? Authority { get; set; }
@@ -31,4 +34,26 @@ public sealed class AuthSettings
     public TimeSpan DevTokenLifetime { get; set; } = TimeSpan.FromHours(12);
 
     public bool IsDemo => string.Equals(Mode, Demo, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Settles the mode before anything is wired: unset is demo only in the Development
+    /// environment; elsewhere, and for any value other than demo or oidc, the gateway refuses to start.
+    /// </summary>
+    public void Resolve(bool isDevelopment)
+    {
+        if (string.IsNullOrWhiteSpace(Mode))
+        {
+            Mode = isDevelopment ? Demo : throw new InvalidOperationException(
+                "Auth__Mode is not set. Outside the Development environment the gateway does not fall back to demo mode: " +
+                "set Auth__Mode=oidc (with Auth__Authority and Auth__Audience), or Auth__Mode=demo to hand out dev tokens on purpose.");
+        }
+        else if (string.Equals(Mode, Demo, StringComparison.OrdinalIgnoreCase) || string.Equals(Mode, Oidc, StringComparison.OrdinalIgnoreCase))
+        {
+            Mode = Mode.ToLowerInvariant();
+        }
+        else
+        {
+            throw new InvalidOperationException($"Auth__Mode is '{Mode}'; it must be 'demo' or 'oidc'.");
+        }
+    }
 }

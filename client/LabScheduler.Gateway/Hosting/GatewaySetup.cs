@@ -22,6 +22,7 @@ public static partial class GatewaySetup
             ?? throw new InvalidOperationException("Set ConnectionStrings__LabScheduler (an Npgsql connection string).");
         var orleans = builder.Configuration.GetSection("Orleans");
         var auth = builder.Configuration.GetSection("Auth").Get<AuthSettings>() ?? new AuthSettings();
+        auth.Resolve(builder.Environment.IsDevelopment());
 
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -81,6 +82,10 @@ public static partial class GatewaySetup
         {
             LogDemoMode(app.Logger, app.Services.GetRequiredService<DevTokens>().KeyFile);
         }
+        else
+        {
+            LogOidcMode(app.Logger, auth.Authority, auth.Audience);
+        }
 
         app.UseMiddleware<RequestMetricsMiddleware>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
@@ -119,4 +124,7 @@ public static partial class GatewaySetup
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DEMO MODE: anyone who can reach this gateway can get a token for any user at POST /api/v1/auth/dev-token (signing key {KeyFile}). Set Auth__Mode=oidc in production.")]
     private static partial void LogDemoMode(ILogger logger, string keyFile);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Auth mode oidc: access tokens from {Authority} for audience {Audience}; no dev tokens.")]
+    private static partial void LogOidcMode(ILogger logger, string? authority, string? audience);
 }

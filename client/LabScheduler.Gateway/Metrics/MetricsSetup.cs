@@ -15,9 +15,22 @@ public sealed class RequestMetricsMiddleware(RequestDelegate next, GatewayMetric
         finally
         {
             var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
-            metrics.CountRequest(http.Request.Method, route, http.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalSeconds);
+            metrics.CountRequest(MethodLabel(http.Request.Method), route, http.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
+
+    /// <summary>The method as a label: one of the standard verbs, else "other", so that arbitrary verbs cannot grow the series.</summary>
+    public static string MethodLabel(string method) => method.ToUpperInvariant() switch
+    {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
+        _ => "other",
+    };
 }
 
 /// <summary>Times every call the gateway makes into the cluster.</summary>

@@ -64,6 +64,7 @@ public static class SiloSetup
             o.Invariant = Invariant;
             o.ConnectionString = options.ConnectionString;
         });
+        silo.AddIncomingGrainCallFilter<InternalOnlyCallFilter>();
         silo.Services.AddLabSchedulerServices(options.ConnectionString);
         return silo;
     }

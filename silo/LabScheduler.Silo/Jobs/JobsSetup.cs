@@ -35,16 +35,16 @@ public static class JobsSetup
                 store.ProvisionSchema();
             });
             q.ScheduleJob<CalendarSweepJob>(
-                trigger => trigger.WithIdentity("calendar-sweep-every-minute", "labsched").WithCronSchedule("0 * * * * ?"),
+                trigger => trigger.WithIdentity("calendar-sweep-every-minute", "labsched").WithCronSchedule("0 * * * * ?", cron => cron.InTimeZone(TimeZoneInfo.Utc)),
                 job => job.WithIdentity(CalendarSweepJob.Key).StoreDurably());
             q.ScheduleJob<OutboxDeliveryJob>(
-                trigger => trigger.WithIdentity("outbox-delivery-every-10s", "labsched").WithCronSchedule("0/10 * * * * ?"),
+                trigger => trigger.WithIdentity("outbox-delivery-every-10s", "labsched").WithCronSchedule("0/10 * * * * ?", cron => cron.InTimeZone(TimeZoneInfo.Utc)),
                 job => job.WithIdentity(OutboxDeliveryJob.Key).StoreDurably());
             q.ScheduleJob<MonthEndJob>(
-                trigger => trigger.WithIdentity("month-end-daily", "labsched").WithCronSchedule("0 15 0 * * ?"),
+                trigger => trigger.WithIdentity("month-end-daily", "labsched").WithCronSchedule("0 15 0 * * ?", cron => cron.InTimeZone(TimeZoneInfo.Utc)),
                 job => job.WithIdentity(MonthEndJob.Key).StoreDurably());
             q.ScheduleJob<RollupJob>(
-                trigger => trigger.WithIdentity("utilization-rollup-nightly", "labsched").WithCronSchedule("0 30 1 * * ?"),
+                trigger => trigger.WithIdentity("utilization-rollup-nightly", "labsched").WithCronSchedule("0 30 1 * * ?", cron => cron.InTimeZone(TimeZoneInfo.Utc)),
                 job => job.WithIdentity(RollupJob.Key).StoreDurably());
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);

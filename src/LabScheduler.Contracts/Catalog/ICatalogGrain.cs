@@ -1,3 +1,4 @@
+using LabScheduler.Contracts.Common;
 using LabScheduler.Contracts.Instruments;
 using LabScheduler.Domain.Availability;
 using LabScheduler.Domain.Bookings;
@@ -14,9 +15,11 @@ public interface ICatalogGrain : IGrainWithStringKey
     public const string Key = "catalog";
 
     /// <summary>Adds or updates a lab's entry.</summary>
+    [InternalOnly]
     Task UpsertLabAsync(LabEntry lab);
 
     /// <summary>Adds or updates an instrument's entry.</summary>
+    [InternalOnly]
     Task UpsertInstrumentAsync(InstrumentEntry instrument);
 
     /// <summary>Labs by id, after <paramref name="afterId"/>, at most <paramref name="limit"/>.</summary>

@@ -13,6 +13,7 @@ namespace LabScheduler.Contracts.Instruments;
 public interface IInstrumentGrain : IGrainWithStringKey
 {
     /// <summary>Creates the instrument in a lab's zone; called by the lab grain, which checked the actor.</summary>
+    [InternalOnly]
     Task<CommandResult<InstrumentView>> InitializeAsync(InstrumentDefinition definition, LabPlacement lab);
 
     /// <summary>The instrument, or null when no such instrument exists.</summary>
@@ -58,6 +59,7 @@ public interface IInstrumentGrain : IGrainWithStringKey
     /// completion once a checked-in booking's end passes, expiry of pending bookings at their start.
     /// Idempotent: what is done is not done again. Returns how many bookings changed.
     /// </summary>
+    [InternalOnly]
     Task<int> SweepAsync();
 
     /// <summary>Joins the waitlist of a taken interval (same rights as booking it); waitlist.time-free when it is free.</summary>

@@ -23,5 +23,6 @@ public interface ITeamGrain : IGrainWithStringKey
     Task<bool> IsMemberAsync(string userId);
 
     /// <summary>Sets the team's monthly quota on an instrument; called by the instrument grain once it checked the actor.</summary>
+    [InternalOnly]
     Task<CommandResult<TeamView>> SetQuotaAsync(string instrumentId, int minutesPerMonth);
 }

@@ -30,9 +30,11 @@ public interface IUserGrain : IGrainWithStringKey
     Task<bool> IsFeedTokenAsync(string token);
 
     /// <summary>Records that the user joined or left a team (called by the team grain).</summary>
+    [InternalOnly]
     Task SetTeamAsync(string teamId, bool member);
 
     /// <summary>Records that the user manages a lab or no longer does (called by the lab grain).</summary>
+    [InternalOnly]
     Task SetManagedLabAsync(string labId, bool manages);
 }
 

@@ -191,9 +191,17 @@ public sealed partial class InstrumentGrain
             return overQuota;
         }
 
+        // The same hard member-state share check as every other path that creates a booking.
+        var teamState = await TeamStateAsync(entry.TeamId);
+        var (shareProblem, _) = await ShareCheckAsync(teamState, [entry.Interval], definition.Rules);
+        if (shareProblem is not null)
+        {
+            return shareProblem;
+        }
+
         var unseated = NewBooking(waiter, entry.TeamId, entry.Interval, "From the waitlist", definition.Rules, now) with
         {
-            TeamState = await TeamStateAsync(entry.TeamId),
+            TeamState = teamState,
         };
         if (await SeatAsync([unseated], definition.Rules) is not [var booking])
         {

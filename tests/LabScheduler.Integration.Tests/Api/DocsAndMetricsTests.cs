@@ -46,4 +46,16 @@ public sealed class DocsAndMetricsTests(ApiFixture api)
         Assert.Contains("labsched_grain_call_duration_seconds_count{grain=", text, StringComparison.Ordinal);
         Assert.Contains("labsched_http_request_duration_seconds_bucket{method=\"POST\",route=\"/api/v1/bookings\",le=\"+Inf\"}", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Metrics_ArbitraryHttpMethods_ShareOneLabel()
+    {
+        using var client = api.Anonymous();
+        var verb = $"X{Guid.NewGuid():N}"[..12].ToUpperInvariant();
+        await client.SendAsync(new HttpRequestMessage(new HttpMethod(verb), "/health/live"));
+
+        var text = await (await client.GetAsync("/metrics")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain(verb, text, StringComparison.Ordinal);
+        Assert.Contains("labsched_http_requests_total{method=\"other\"", text, StringComparison.Ordinal);
+    }
 }

@@ -33,8 +33,37 @@ public sealed class WaitlistApiTests(ApiFixture api)
         var accepted = await (await dana.PostAsync($"/api/v1/waitlist/{entry.Str("id")}/accept", null)).Expect(HttpStatusCode.Created);
         Assert.Equal("dana", accepted.Str("userId"));
         Assert.Equal("2026-12-10T09:00:00+08:00", accepted.GetProperty("lab").Str("start"));
+        // Accept is idempotent: the waiter's repeat answers with the same booking and books nothing more.
+        var again = await (await dana.PostAsync($"/api/v1/waitlist/{entry.Str("id")}/accept", null)).Expect(HttpStatusCode.OK);
+        Assert.Equal(accepted.Str("id"), again.Str("id"));
+        var stored = await (await dana.GetAsync($"/api/v1/waitlist/{entry.Str("id")}")).Expect(HttpStatusCode.OK);
+        Assert.Equal("booked", stored.Str("status"));
 
         using var priya = await api.As("priya");
         await (await priya.PostAsync($"/api/v1/waitlist/{entry.Str("id")}/withdraw", null)).Expect(HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
+    public async Task Locations_OfBlackoutsSeriesAndWaitlistEntries_PointAtRoutes()
+    {
+        var instrument = await BookingApiTests.NewInstrument(api);
+        using var admin = await api.As("admin");
+        using var alice = await api.As("alice");
+        using var dana = await api.As("dana");
+
+        var blackout = await admin.Post($"/api/v1/instruments/{instrument}/blackouts", new { start = "2026-12-20T00:00:00Z", end = "2026-12-20T02:00:00Z", reason = "service" });
+        Assert.Equal(HttpStatusCode.Created, blackout.StatusCode);
+        var created = await blackout.Expect(HttpStatusCode.Created);
+        Assert.Equal(created.Str("id"), (await (await alice.GetAsync(blackout.Headers.Location)).Expect(HttpStatusCode.OK)).Str("id"));
+
+        var series = await alice.Post("/api/v1/booking-series", new { instrumentId = instrument, teamId = "kaznu-nano", localStart = "2026-12-14T09:00", localEnd = "2026-12-14T10:00", recurrence = "FREQ=WEEKLY;COUNT=2" });
+        Assert.Equal(HttpStatusCode.Created, series.StatusCode);
+        var read = await (await alice.GetAsync(series.Headers.Location)).Expect(HttpStatusCode.OK);
+        Assert.Equal(2, read.GetProperty("items").GetArrayLength());
+
+        var entry = await dana.Post($"/api/v1/instruments/{instrument}/waitlist", new { teamId = "kaznu-nano", localStart = "2026-12-14T09:00", localEnd = "2026-12-14T10:00" });
+        Assert.Equal(HttpStatusCode.Created, entry.StatusCode);
+        Assert.Equal("waiting", (await (await dana.GetAsync(entry.Headers.Location)).Expect(HttpStatusCode.OK)).Str("status"));
+        await (await admin.GetAsync($"/api/v1/instruments/{instrument}/blackouts/{Guid.NewGuid()}")).Expect(HttpStatusCode.NotFound, "not-found");
     }
 }
