@@ -4,11 +4,13 @@ using NodaTime;
 namespace LabScheduler.Domain.Recurrence;
 
 /// <summary>
-/// Turns a first occurrence and a rule into the intervals of a series, in the lab's local time:
-/// every occurrence starts at the first one's local time and lasts as long in local terms, so a
-/// 09:00-11:00 weekly series stays 09:00-11:00 across DST changes. Occurrences that land in a gap
-/// or an overlap are placed by the named lenient policy <see cref="LabTime.RecurrenceResolver"/>;
-/// when that pushes a start past its end, the occurrence keeps the first one's elapsed length.
+/// Turns a first occurrence (the DTSTART, always the series' first) and a rule into the intervals
+/// of a series, in the lab's local time: every occurrence starts at the first one's local time and
+/// lasts as long in local terms, so a 09:00-11:00 weekly series stays 09:00-11:00 across DST
+/// changes. Occurrences that land in a gap or an overlap are placed by the named lenient policy
+/// <see cref="LabTime.RecurrenceResolver"/> (RFC 5545 3.3.5: a time in a gap moves forward by the
+/// gap's length, one in an overlap takes the earlier instant); when that pushes a start past its
+/// end, the occurrence keeps the first one's elapsed length.
 /// </summary>
 public static class SeriesExpansion
 {

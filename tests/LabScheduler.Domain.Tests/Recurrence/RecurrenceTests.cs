@@ -81,53 +81,66 @@ public sealed class RecurrenceTests
     }
 
     [Fact]
-    public void Monthly_FridayAndThe13th_IsEveryFridayThe13thNotTheUnion()
+    public void Monthly_FridayThe13th_ByDayLimitsByMonthDay()
     {
-        var first = new Interval(Berlin.AtStrictly(Local("2026-02-13T10:00")).ToInstant(), Berlin.AtStrictly(Local("2026-02-13T12:00")).ToInstant());
+        var first = Between("2026-11-13T01:00:00Z", "2026-11-13T02:00:00Z"); // Friday 13 November 2026, 09:00 in Shanghai
         Assert.Equal(
-            ["2026-02-13 10:00 +01:00", "2026-03-13 10:00 +01:00", "2026-11-13 10:00 +01:00", "2027-08-13 10:00 +02:00"],
-            Starts(first, "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13;COUNT=4", Berlin));
+            ["2026-11-13 09:00 +08:00", "2027-08-13 09:00 +08:00", "2028-10-13 09:00 +08:00"],
+            Starts(first, "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13;COUNT=3", Shanghai));
     }
 
     [Fact]
-    public void Weekly_IntervalTwoWithSundayWeekStart_PicksTheWeeksRfc5545Names()
+    public void Monthly_LastDayOfMonth_NegativeMonthDay()
     {
-        // RFC 5545 3.3.10's own example: Tuesday 5 Aug 1997, every other week on TU and SU.
-        var first = new Interval(Utc("1997-08-05T09:00:00Z"), Utc("1997-08-05T10:00:00Z"));
+        var first = Between("2027-01-31T01:00:00Z", "2027-01-31T02:00:00Z");
         Assert.Equal(
-            ["1997-08-05 09:00 +00:00", "1997-08-10 09:00 +00:00", "1997-08-19 09:00 +00:00", "1997-08-24 09:00 +00:00"],
-            Starts(first, "FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=MO", DateTimeZone.Utc));
-        Assert.Equal(
-            ["1997-08-05 09:00 +00:00", "1997-08-17 09:00 +00:00", "1997-08-19 09:00 +00:00", "1997-08-31 09:00 +00:00"],
-            Starts(first, "FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=SU", DateTimeZone.Utc));
+            ["2027-01-31 09:00 +08:00", "2027-02-28 09:00 +08:00", "2027-03-31 09:00 +08:00"],
+            Starts(first, "FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=3", Shanghai));
     }
 
     [Fact]
-    public void Daily_ByMonthDay_LimitsTheDays()
+    public void Weekly_IntervalTwo_WeekStartDecidesTheWeeks()
     {
-        var first = new Interval(Utc("2026-01-01T09:00:00Z"), Utc("2026-01-01T10:00:00Z"));
+        // RFC 5545 3.8.5.3 example: DTSTART 1997-08-05 (a Tuesday), BYDAY=TU,SU, every other week.
+        var first = Between("1997-08-05T01:00:00Z", "1997-08-05T02:00:00Z");
         Assert.Equal(
-            ["2026-01-01 09:00 +00:00", "2026-01-31 09:00 +00:00", "2026-02-01 09:00 +00:00", "2026-02-28 09:00 +00:00"],
-            Starts(first, "FREQ=DAILY;BYMONTHDAY=1,-1;COUNT=4", DateTimeZone.Utc));
+            ["1997-08-05 09:00 +08:00", "1997-08-10 09:00 +08:00", "1997-08-19 09:00 +08:00", "1997-08-24 09:00 +08:00"],
+            Starts(first, "FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=MO", Shanghai));
+        Assert.Equal(
+            ["1997-08-05 09:00 +08:00", "1997-08-17 09:00 +08:00", "1997-08-19 09:00 +08:00", "1997-08-31 09:00 +08:00"],
+            Starts(first, "FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=SU", Shanghai));
     }
 
     [Fact]
-    public void Monthly_LastFridayNegativeOrdinal_AndLastDayOfMonth()
+    public void Monthly_LastWeekday_BySetPos()
     {
-        var first = new Interval(Utc("2026-01-30T09:00:00Z"), Utc("2026-01-30T10:00:00Z"));
+        var first = Between("2026-12-31T01:00:00Z", "2026-12-31T02:00:00Z"); // Thursday 31 December 2026
         Assert.Equal(
-            ["2026-01-30 09:00 +00:00", "2026-02-27 09:00 +00:00", "2026-03-27 09:00 +00:00"],
-            Starts(first, "FREQ=MONTHLY;BYDAY=-1FR;COUNT=3", DateTimeZone.Utc));
-        var last = new Interval(Utc("2026-01-31T09:00:00Z"), Utc("2026-01-31T10:00:00Z"));
+            ["2026-12-31 09:00 +08:00", "2027-01-29 09:00 +08:00", "2027-02-26 09:00 +08:00"],
+            Starts(first, "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=3", Shanghai));
+    }
+
+    [Fact]
+    public void Expand_FirstNotMatchingRule_IsStillTheFirstAndCounts()
+    {
+        // RFC 5545 3.3.10: DTSTART always counts as the first occurrence (Ical.Net 5 leaves it out).
+        var first = Between("2026-12-01T01:00:00Z", "2026-12-01T02:00:00Z"); // a Tuesday
         Assert.Equal(
-            ["2026-01-31 09:00 +00:00", "2026-02-28 09:00 +00:00", "2026-03-31 09:00 +00:00"],
-            Starts(last, "FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=3", DateTimeZone.Utc));
+            ["2026-12-01 09:00 +08:00", "2026-12-04 09:00 +08:00", "2026-12-11 09:00 +08:00"],
+            Starts(first, "FREQ=WEEKLY;BYDAY=FR;COUNT=3", Shanghai));
+    }
+
+    [Fact]
+    public void Daily_ThroughOverlap_TakesTheEarlierInstant()
+    {
+        // Berlin repeats 02:00-03:00 on 2026-10-25: 02:30 is taken at +02:00.
+        var first = Between("2026-10-24T00:30:00Z", "2026-10-24T01:00:00Z");
+        Assert.Equal(
+            ["2026-10-24 02:30 +02:00", "2026-10-25 02:30 +02:00", "2026-10-26 02:30 +01:00"],
+            Starts(first, "FREQ=DAILY;COUNT=3", Berlin));
     }
 
     [Theory]
-    [InlineData("FREQ=WEEKLY;BYMONTHDAY=3;COUNT=2")]
-    [InlineData("FREQ=WEEKLY;WKST=XX;COUNT=2")]
-    [InlineData("FREQ=MONTHLY;BYSETPOS=1;BYDAY=MO;COUNT=2")]
     [InlineData("")]
     [InlineData("FREQ=YEARLY;COUNT=2")]
     [InlineData("FREQ=WEEKLY")]
@@ -140,5 +153,10 @@ public sealed class RecurrenceTests
     [InlineData("FREQ=DAILY;BYHOUR=9;COUNT=2")]
     [InlineData("FREQ=DAILY;COUNT=2;COUNT=3")]
     [InlineData("garbage")]
+    [InlineData("FREQ=WEEKLY;BYMONTHDAY=1;COUNT=2")]
+    [InlineData("FREQ=MONTHLY;BYSETPOS=1;COUNT=2")]
+    [InlineData("FREQ=MONTHLY;BYWEEKNO=1;COUNT=2")]
+    [InlineData("FREQ=1;COUNT=2")]
+    [InlineData("FREQ=WEEKLY;WKST=XX;COUNT=2")]
     public void Parse_BadRule_IsValidation(string text) => Assert.Equal(ErrorCodes.Validation, RecurrenceRule.Parse(text).Error?.Code);
 }
