@@ -9,6 +9,8 @@ const TOKEN = 'labsched.token';
 class Session {
   token = $state<string | null>(sessionStorage.getItem(TOKEN));
   me = $state<Me | null>(null);
+  /** A language picked before signing in: saved to the user's settings once signed in. */
+  pendingLanguage: string | null = null;
 
   signIn(token: string) {
     sessionStorage.setItem(TOKEN, token);
