@@ -108,6 +108,7 @@ public static partial class GatewaySetup
         signedIn.MapAvailabilityApi();
         signedIn.MapBookingsApi();
         signedIn.MapSlotsApi();
+        signedIn.MapScheduleApi();
         signedIn.MapWaitlistApi();
         signedIn.MapAccountingApi();
         signedIn.MapAuditApi();

@@ -73,6 +73,7 @@ public static class SiloSetup
     {
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         services.AddSingleton<BookingStore>();
+        services.AddSingleton<LabScheduler.Persistence.Schedule.ScheduleQueries>();
         services.AddSingleton<LabScheduler.Persistence.Directory.DirectoryStore>();
         services.AddSingleton<LabScheduler.Persistence.Waitlist.WaitlistStore>();
         services.AddSingleton<LabScheduler.Persistence.Accounting.LedgerStore>();
