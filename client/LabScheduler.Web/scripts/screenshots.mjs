@@ -49,6 +49,23 @@ for (const [language, viewport, tag] of [['en', desktop, 'en-desktop'], ['ru', d
   await page.getByTestId('slot').first().locator('button').click();
   await page.locator('dialog[open]').waitFor();
   await page.screenshot({ path: `${out}/${tag}-booking-dialog.png` });
+  await page.locator('dialog[open] button[type=submit]').click();
+  await page.getByTestId('booked').waitFor();
+  await page.locator('dialog[open] button.primary').click();
+  await page.goto('/schedule');
+  await page.locator('#sc-scope').selectOption('cat:nmr');
+  await page.getByTestId('view-zone').waitFor();
+  await page.locator('.ec-timeline, .ec').first().waitFor();
+  await page.locator('#sc-date').fill(new Date(Date.now() + 86400000).toISOString().slice(0, 10));
+  await page.locator('.ec-event').first().waitFor({ timeout: 10000 }).catch(() => {});
+  await page.screenshot({ path: `${out}/${tag}-schedule.png` });
+  await page.goto('/bookings');
+  await page.getByTestId('booking').first().waitFor();
+  await page.screenshot({ path: `${out}/${tag}-my-bookings.png` });
+  const instrument = await page.getByTestId('booking').first().locator('h3').evaluate((h) => h.firstChild.textContent.trim());
+  await page.goto(`/i/${instrument}`);
+  await page.getByTestId('state').waitFor();
+  await page.screenshot({ path: `${out}/${tag}-phone-check-in.png` });
   console.log(`${tag}: first load ${firstLoad} ms`);
   await context.close();
 }

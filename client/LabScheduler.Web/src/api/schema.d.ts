@@ -38,6 +38,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How to sign in: mode demo or oidc, and in oidc mode the provider, the web app's client id, audience and scope. */
+        get: operations["AuthConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/dev-users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Demo mode: the users one may sign in as (404 in any other mode). */
+        get: operations["DevUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/dev-token": {
         parameters: {
             query?: never;
@@ -79,27 +113,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Users by id, paged; q= matches id, name or e-mail (admin). */
+        get: operations["ListUsers"];
         put?: never;
         /** Creates a user (admin). */
         post: operations["CreateUser"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/users/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A user, with teams and managed labs (self, admin). */
-        get: operations["GetUser"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -115,6 +133,24 @@ export interface paths {
         };
         /** The signed-in user. */
         get: operations["Me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes the signed-in user's displayName, timeZone or language (en, ru, zh-CN, fa). */
+        patch: operations["UpdateMe"];
+        trace?: never;
+    };
+    "/api/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user, with teams and managed labs (self, admin). */
+        get: operations["GetUser"];
         put?: never;
         post?: never;
         delete?: never;
@@ -200,7 +236,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Teams by id, paged: all of them for administrators, one's own for anyone else. */
+        get: operations["ListTeams"];
         put?: never;
         /** Creates a team (admin). */
         post: operations["CreateTeam"];
@@ -556,6 +593,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Closed, busy and free time of the instruments of a lab, a category or a list (at most 200, at most 14 days); booking details only where the caller may see the booking. */
+        get: operations["Schedule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/instruments/{id}/now": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the instrument is free, busy or closed now and until when; the current and next bookings only for their booker and team. */
+        get: operations["InstrumentNow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/instruments/{id}/waitlist": {
         parameters: {
             query?: never;
@@ -799,6 +870,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AuthConfigResponse: {
+            mode: string;
+            authority: null | string;
+            clientId: null | string;
+            audience: null | string;
+            scope: null | string;
+        };
         BlackoutRequest: {
             start: null | string;
             end: null | string;
@@ -813,6 +891,49 @@ export interface components {
             localStart: null | string;
             localEnd: null | string;
             purpose: null | string;
+        };
+        BookingResponse: {
+            id: string;
+            instrumentId: string;
+            labId: string;
+            teamId: string;
+            userId: string;
+            status: string;
+            start: string;
+            end: string;
+            lab: components["schemas"]["ZonedSpan"];
+            requester: components["schemas"]["ZonedSpan"];
+            purpose: string;
+            createdAt: string;
+            updatedAt: string;
+            statusReason: null | string;
+            seriesId: null | string;
+            checkedInAt: null | string;
+            endedAt: null | string;
+            teamState: string;
+            warnings: string[];
+        };
+        BusyView: {
+            start: string;
+            end: string;
+            lab: components["schemas"]["ZonedSpan"];
+            requester: components["schemas"]["ZonedSpan"];
+            /** Format: int32 */
+            seatsTaken: null | number;
+            bookingId: null | string;
+            status: null | string;
+            teamId: null | string;
+            userId: null | string;
+            purpose: null | string;
+            mine: boolean;
+        };
+        ClosedView: {
+            start: string;
+            end: string;
+            lab: components["schemas"]["ZonedSpan"];
+            requester: components["schemas"]["ZonedSpan"];
+            kind: string;
+            reason: null | string;
         };
         CorrectionRequest: {
             /** Format: int32 */
@@ -851,6 +972,16 @@ export interface components {
         DevTokenRequest: {
             userId: null | string;
         };
+        DevUserView: {
+            id: string;
+            displayName: string;
+            roles: string[];
+            teams: string[];
+            managedLabs: string[];
+        };
+        DevUsersResponse: {
+            items: components["schemas"]["DevUserView"][];
+        };
         HealthCheck: {
             name: string;
             ok: boolean;
@@ -860,6 +991,12 @@ export interface components {
             status: string;
             checks: components["schemas"]["HealthCheck"][];
         };
+        IntervalView: {
+            start: string;
+            end: string;
+            lab: components["schemas"]["ZonedSpan"];
+            requester: components["schemas"]["ZonedSpan"];
+        };
         JoinRequest: {
             teamId: null | string;
             start: null | string;
@@ -867,9 +1004,28 @@ export interface components {
             localStart: null | string;
             localEnd: null | string;
         };
+        NowResponse: {
+            instrumentId: string;
+            name: string;
+            labId: string;
+            timeZone: string;
+            status: string;
+            state: string;
+            until: null | string;
+            current: null | components["schemas"]["BookingResponse"];
+            next: null | components["schemas"]["BookingResponse"];
+        };
         OpeningHoursRequest: {
             weekly: null | components["schemas"]["WeeklyRequest"][];
             closedDates: null | string[];
+        };
+        PageOfTeamResponse: {
+            items: components["schemas"]["TeamResponse"][];
+            next: null | string;
+        };
+        PageOfUserResponse: {
+            items: components["schemas"]["UserResponse"][];
+            next: null | string;
         };
         PatchInstrumentRequest: {
             name: null | string;
@@ -878,9 +1034,27 @@ export interface components {
             rules: null | components["schemas"]["RulesRequest"];
             status: null | string;
         };
+        PatchMeRequest: {
+            displayName: null | string;
+            timeZone: null | string;
+            language: null | string;
+        };
+        ProblemDetails: {
+            type?: null | string;
+            title?: null | string;
+            /** Format: int32 */
+            status?: null | number;
+            detail?: null | string;
+            instance?: null | string;
+        };
         QuotaRequest: {
             /** Format: int32 */
             minutesPerMonth: null | number;
+        };
+        QuotaView: {
+            instrumentId: string;
+            /** Format: int32 */
+            minutesPerMonth: number;
         };
         RatesRequest: {
             /** Format: double */
@@ -924,6 +1098,25 @@ export interface components {
             };
             sharesHard?: null | boolean;
         };
+        ScheduleItemView: {
+            instrumentId: string;
+            labId: string;
+            labName: string;
+            name: string;
+            category: string;
+            status: string;
+            /** Format: int32 */
+            capacity: number;
+            timeZone: string;
+            closed: components["schemas"]["ClosedView"][];
+            busy: components["schemas"]["BusyView"][];
+            free: components["schemas"]["IntervalView"][];
+        };
+        ScheduleResponse: {
+            from: string;
+            to: string;
+            items: components["schemas"]["ScheduleItemView"][];
+        };
         SeriesRequest: {
             instrumentId: null | string;
             teamId: null | string;
@@ -934,10 +1127,34 @@ export interface components {
             purpose: null | string;
             recurrence: null | string;
         };
+        TeamResponse: {
+            id: string;
+            name: string;
+            institution: string;
+            memberState: string;
+            members: string[];
+            quotas: components["schemas"]["QuotaView"][];
+        };
+        UserResponse: {
+            id: string;
+            displayName: string;
+            email: string;
+            timeZone: string;
+            memberState: string;
+            roles: string[];
+            teams: string[];
+            managedLabs: string[];
+            language: string;
+        };
         WeeklyRequest: {
             day: null | string;
             from: null | string;
             to: null | string;
+        };
+        ZonedSpan: {
+            timeZone: string;
+            start: string;
+            end: string;
         };
     };
     responses: never;
@@ -986,6 +1203,55 @@ export interface operations {
             };
         };
     };
+    AuthConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthConfigResponse"];
+                };
+            };
+        };
+    };
+    DevUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DevUsersResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     DevToken: {
         parameters: {
             query?: never;
@@ -1028,6 +1294,48 @@ export interface operations {
             };
         };
     };
+    ListUsers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfUserResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     CreateUser: {
         parameters: {
             query?: never;
@@ -1050,13 +1358,11 @@ export interface operations {
             };
         };
     };
-    GetUser: {
+    Me: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                id: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -1070,11 +1376,46 @@ export interface operations {
             };
         };
     };
-    Me: {
+    UpdateMe: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["PatchMeRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -1208,6 +1549,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    ListTeams: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfTeamResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1835,6 +2208,84 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    Schedule: {
+        parameters: {
+            query?: {
+                labId?: string;
+                category?: string;
+                instrumentIds?: string;
+                from?: string;
+                to?: string;
+                tz?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    InstrumentNow: {
+        parameters: {
+            query?: {
+                tz?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NowResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
