@@ -127,6 +127,7 @@ fi
 [[ -f "$SILO_DLL" ]] || die "silo not built: $SILO_DLL is missing"
 [[ -f "$GATEWAY_DLL" ]] || die "gateway not built: $GATEWAY_DLL is missing"
 
+client/LabScheduler.Web/build.sh || die "the web app did not build"   # skipped when nothing changed
 # --- cleanup (installed before anything is started) ---------------------------
 SILO_PID=
 GATEWAY_PID=
@@ -234,6 +235,7 @@ say "starting the gateway on http://127.0.0.1:$LABSCHED_PORT (log: $LABSCHED_DAT
 (
     cd "$(dirname "$GATEWAY_DLL")"
     export ConnectionStrings__LabScheduler=$CONN
+    export Web__Root=${Web__Root:-$ROOT/client/LabScheduler.Gateway/wwwroot}
     exec dotnet "$GATEWAY_DLL" --urls "http://127.0.0.1:$LABSCHED_PORT"
 ) </dev/null > >(prefixed gateway "$LABSCHED_DATA/gateway.log") 2>&1 &
 GATEWAY_PID=$!

@@ -157,6 +157,7 @@ export LABSCHED_TEST_DB
 say "LABSCHED_TEST_DB=$LABSCHED_TEST_DB"
 
 # --- run the tests ------------------------------------------------------------------
+read -r web_passed web_failed < <(client/LabScheduler.Web/build.sh --test || echo "0 1")   # web app + vitest
 LOG_DIR=$ROOT/TestResults
 mkdir -p "$LOG_DIR"
 LOG=$LOG_DIR/test-run.log
@@ -184,6 +185,7 @@ set -e
 say "dotnet test exited with status $rc (full output: $LOG)"
 
 read -r passed failed skipped < <(summarize_test_log "$LOG" "$rc")
+passed=$((passed + web_passed)); failed=$((failed + web_failed))
 
 # Stop PostgreSQL now, so that its messages do not come after the last line.
 stop_pg

@@ -1,0 +1,15 @@
+// Reactive translation: components call t('ns:key') and re-render on language change.
+import { i18n } from './i18n';
+
+let version = $state(0);
+i18n.on('languageChanged', () => { version++; });
+
+export function t(key: string, options?: Record<string, unknown>): string {
+  void version;
+  return i18n.t(key, options) as string;
+}
+
+export function lang(): string {
+  void version;
+  return i18n.language;
+}
