@@ -106,7 +106,7 @@ public sealed class JobsTests
         harness.Clock.Reset(Instant.FromUtc(2027, 1, 3, 1, 0));
         var job = ActivatorUtilities.CreateInstance<MonthEndJob>(harness.Silos[0].Services);
         await job.RunAsync(CancellationToken.None);
-        await instrument.SweepAsync(); // now the no-show's entry arrives, for December
+        await harness.SiloGrains.GetGrain<IInstrumentGrain>(instrumentId).SweepAsync(); // now the no-show's entry arrives, for December
         Assert.Equal(0, await job.RunAsync(CancellationToken.None));
 
         var accounting = harness.Client.GetGrain<LabScheduler.Contracts.Accounting.IAccountingGrain>(0);
@@ -171,7 +171,7 @@ public sealed class JobsTests
         var range = (From: new LocalDate(2026, 11, 30), To: new LocalDate(2026, 12, 12));
         Assert.Equal(0, (await accounting.UtilizationAsync(system, range.From, range.To, "instrument", null)).Value!.Single(i => i.Key == instrumentId).NoShows);
 
-        await instrument.SweepAsync(); // every booking becomes a no-show, on days already rolled up
+        await harness.SiloGrains.GetGrain<IInstrumentGrain>(instrumentId).SweepAsync(); // every booking becomes a no-show, on days already rolled up
         Assert.Equal(5, await harness.Database.ScalarAsync<long>("SELECT count(*) FROM utilization_dirty WHERE instrument_id = @id", ("id", instrumentId)));
         await job.RunAsync(CancellationToken.None);
 
