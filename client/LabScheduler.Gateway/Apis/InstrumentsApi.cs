@@ -20,7 +20,7 @@ public static class InstrumentsApi
         int? SlotMinutes, int? MinMinutes, int? MaxMinutes, int? BufferMinutes, int? LeadMinutes, int? HorizonDays,
         bool? RequiresApproval, bool? RequiresAuthorization, int? Capacity, int? NoShowMinutes, bool? WaitlistAutoBook = null, int? OfferMinutes = null,
         bool? ChargeActual = null, bool? ChargeNoShow = null, int? MinimumChargeMinutes = null,
-        Dictionary<string, int>? Shares = null, bool? SharesHard = null)
+        Dictionary<string, int>? Shares = null, bool? SharesHard = null, int? CancelDeadlineHours = null)
     {
         /// <summary>These rules over <paramref name="current"/>: fields left out keep their value.</summary>
         public BookingRules Over(BookingRules current) => current with
@@ -42,6 +42,7 @@ public static class InstrumentsApi
             MinimumChargeMinutes = MinimumChargeMinutes ?? current.MinimumChargeMinutes,
             Shares = Shares ?? current.Shares,
             SharesHard = SharesHard ?? current.SharesHard,
+            CancelDeadlineHours = CancelDeadlineHours ?? current.CancelDeadlineHours,
         };
     }
 

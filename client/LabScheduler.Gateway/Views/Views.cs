@@ -32,12 +32,12 @@ public sealed record RatesView(decimal Internal, decimal Partner, decimal Extern
 public sealed record RulesView(
     int SlotMinutes, int MinMinutes, int MaxMinutes, int BufferMinutes, int LeadMinutes, int HorizonDays,
     bool RequiresApproval, bool RequiresAuthorization, int Capacity, int NoShowMinutes, bool WaitlistAutoBook, int OfferMinutes,
-    bool ChargeActual, bool ChargeNoShow, int MinimumChargeMinutes, IReadOnlyDictionary<string, int> Shares, bool SharesHard)
+    bool ChargeActual, bool ChargeNoShow, int MinimumChargeMinutes, IReadOnlyDictionary<string, int> Shares, bool SharesHard, int CancelDeadlineHours)
 {
     public static RulesView Of(BookingRules r) => new(
         r.SlotMinutes, r.MinMinutes, r.MaxMinutes, r.BufferMinutes, r.LeadMinutes, r.HorizonDays,
         r.RequiresApproval, r.RequiresAuthorization, r.Capacity, r.NoShowMinutes, r.WaitlistAutoBook, r.OfferMinutes,
-        r.ChargeActual, r.ChargeNoShow, r.MinimumChargeMinutes, r.Shares, r.SharesHard);
+        r.ChargeActual, r.ChargeNoShow, r.MinimumChargeMinutes, r.Shares, r.SharesHard, r.CancelDeadlineHours);
 }
 
 public sealed record InstrumentResponse(

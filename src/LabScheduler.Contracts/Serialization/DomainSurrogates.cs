@@ -42,6 +42,8 @@ public readonly struct BookingRulesSurrogate
     [Id(15)] public Dictionary<string, int>? Shares { get; init; }
 
     [Id(16)] public bool SharesHard { get; init; }
+
+    [Id(17)] public int CancelDeadlineHours { get; init; }
 }
 
 [RegisterConverter]
@@ -66,6 +68,7 @@ public sealed class BookingRulesSurrogateConverter : IConverter<BookingRules, Bo
         MinimumChargeMinutes = s.MinimumChargeMinutes,
         Shares = s.Shares ?? [],
         SharesHard = s.SharesHard,
+        CancelDeadlineHours = s.CancelDeadlineHours,
     };
 
     public BookingRulesSurrogate ConvertToSurrogate(in BookingRules value) => new()
@@ -87,6 +90,7 @@ public sealed class BookingRulesSurrogateConverter : IConverter<BookingRules, Bo
         MinimumChargeMinutes = value.MinimumChargeMinutes,
         Shares = new Dictionary<string, int>(value.Shares),
         SharesHard = value.SharesHard,
+        CancelDeadlineHours = value.CancelDeadlineHours,
     };
 }
 

@@ -35,6 +35,9 @@ public sealed record BookingRules
     /// <summary>How long an offer to a waiter holds the time before it passes to the next.</summary>
     public int OfferMinutes { get; init; } = 60;
 
+    /// <summary>A booker's cancellation later than this many hours before the start is late, charged like a no-show where no-shows are charged.</summary>
+    public int CancelDeadlineHours { get; init; }
+
     /// <summary>Charging override: charge actual minutes instead of booked ones.</summary>
     public bool ChargeActual { get; init; }
 
@@ -84,6 +87,7 @@ public sealed record BookingRules
         Check(Capacity is >= 1 and <= 1000, "rules.capacity", "must be 1 to 1000");
         Check(NoShowMinutes is >= 0 and <= 1440, "rules.noShowMinutes", "must be 0 to 1440");
         Check(OfferMinutes is >= 1 and <= 10080, "rules.offerMinutes", "must be 1 to 10080 (a week)");
+        Check(CancelDeadlineHours is >= 0 and <= 8760, "rules.cancelDeadlineHours", "must be 0 to 8760 (a year)");
         Check(MinimumChargeMinutes is >= 0 and <= 1440, "rules.minimumChargeMinutes", "must be 0 to 1440");
         Check(Shares.Count == 0 || (Shares.All(s => (s.Key == "*" || Reference.MemberStates.IsKnown(s.Key)) && s.Value is >= 0 and <= 100) && Shares.Values.Sum() <= 100),
             "rules.shares", "are percentages by country code (or \"*\"), 0 to 100 each, at most 100 in all");

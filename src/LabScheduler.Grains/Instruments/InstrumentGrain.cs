@@ -300,12 +300,22 @@ public sealed partial class InstrumentGrain(
             return Checks.NotFound("booking", bookingId.ToString());
         }
 
-        if (booking.UserId != actor.UserId && !(await Rights.OfAsync(GrainFactory, actor)).Manages(state.State.LabId))
+        var manages = (await Rights.OfAsync(GrainFactory, actor)).Manages(state.State.LabId);
+        if (booking.UserId != actor.UserId && !manages)
         {
             return new Problem(ErrorCodes.Forbidden, "Only the booker, the lab's managers and administrators may cancel a booking.");
         }
 
-        return await TransitionAsync(bookingId, BookingStatus.Cancelled, reason, actor: actor);
+        var rules = state.State.Definition?.Rules ?? BookingRules.Default;
+        var kind = Cancellation.Decide(manages, Now(), booking.Interval, rules.CancelDeadlineHours);
+        if (!kind.IsSuccess)
+        {
+            return CommandResult<Booking>.Fail(kind.Error);
+        }
+
+        return kind.Value == CancellationKind.Late
+            ? await TransitionAsync(bookingId, BookingStatus.Cancelled, LateReason(reason), actor: actor, lateCancellation: true)
+            : await TransitionAsync(bookingId, BookingStatus.Cancelled, reason, actor: actor);
     }
 
     async Task<CommandResult<Booking>> IInstrumentGrain.ApproveAsync(Actor actor, Guid bookingId) =>
@@ -541,7 +551,7 @@ public sealed partial class InstrumentGrain(
 
     private async Task<CommandResult<Booking>> TransitionAsync(
         Guid bookingId, BookingStatus target, string? reason, Func<Booking, Instant, Problem?>? guard = null, bool checkIn = false, bool end = false,
-        Actor? actor = null)
+        Actor? actor = null, bool lateCancellation = false)
     {
         // Two rounds at most: if the stored row moved on since we read it, read it again and decide anew.
         for (var attempt = 0; attempt < 2; attempt++)
@@ -567,7 +577,9 @@ public sealed partial class InstrumentGrain(
             // A session that ends is over at its booked end at the latest.
             var endedAt = end ? IntervalMath.Min(now, booking.Interval.End) : (Instant?)null;
             var checkedInAt = checkIn ? now : (Instant?)null;
-            var ledger = target is BookingStatus.Completed or BookingStatus.NoShow ? await LedgerEntryAsync(booking, target, endedAt, now) : null;
+            var ledger = target is BookingStatus.Completed or BookingStatus.NoShow ? await LedgerEntryAsync(booking, target, endedAt, now)
+                : lateCancellation ? await LedgerEntryAsync(booking, BookingStatus.NoShow, null, now, kind: "late-cancellation")
+                : null;
             var outcome = await WriteAsync(() => store.UpdateStatusAsync(
                 booking.Id, booking.Version, target, reason ?? booking.StatusReason, now, checkedInAt, endedAt,
                 BookingNotices.ForTransition(booking, target, reason ?? booking.StatusReason, now), ledger,
@@ -768,11 +780,12 @@ public sealed partial class InstrumentGrain(
     }
 
     /// <summary>The ledger row a completion or no-show writes, at the team's tariff; null when the policy charges nothing.</summary>
-    private async Task<LedgerEntry?> LedgerEntryAsync(Booking booking, BookingStatus target, Instant? endedAt, Instant now)
+    private async Task<LedgerEntry?> LedgerEntryAsync(Booking booking, BookingStatus target, Instant? endedAt, Instant now, string? kind = null)
     {
         var definition = state.State.Definition!;
-        var team = await GrainFactory.GetGrain<ITeamGrain>(booking.TeamId).GetAsync();
-        var teamState = team?.Profile.MemberState ?? "";
+        // The tariff is the one of the team's country when it booked (as shares count it), not of today's.
+        var teamState = booking.TeamState is { Length: > 0 } stored ? stored
+            : (await GrainFactory.GetGrain<ITeamGrain>(booking.TeamId).GetAsync())?.Profile.MemberState ?? "";
         var tariff = Charging.TariffFor(teamState, state.State.MemberState, state.State.PartnerStates);
         var rate = tariff switch
         {
@@ -788,7 +801,7 @@ public sealed partial class InstrumentGrain(
         {
             Id = Guid.CreateVersion7(),
             BookingId = booking.Id,
-            Kind = target == BookingStatus.NoShow ? "no-show" : "usage",
+            Kind = kind ?? (target == BookingStatus.NoShow ? "no-show" : "usage"),
             TeamId = booking.TeamId,
             TeamState = teamState,
             InstrumentId = Id,
@@ -805,6 +818,8 @@ public sealed partial class InstrumentGrain(
             CreatedAt = now,
         };
     }
+
+    private static string LateReason(string? reason) => string.IsNullOrWhiteSpace(reason) ? "Late cancellation" : $"Late cancellation: {reason}";
 
     private Booking NewBooking(Actor actor, string teamId, Interval interval, string purpose, BookingRules rules, Instant now) => new()
     {
