@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace LabScheduler.Cli.Tests;
 
 /// <summary>
-/// A stand-in for the gateway: answers requests the way shared/API.md says, from routes the test
+/// A stand-in for the gateway: answers requests the way the HTTP API says, from routes the test
 /// sets up, and records every request. Anything without a route is 404 <c>not-found</c>.
 /// </summary>
 public sealed class FakeApi : HttpMessageHandler

@@ -1,6 +1,6 @@
 namespace LabScheduler.Cli.Tests;
 
-/// <summary>Response bodies shaped as shared/API.md describes them.</summary>
+/// <summary>Response bodies shaped as the HTTP API describes them.</summary>
 public static class Samples
 {
     public const string Lab1 = """{"id":"lab-shanghai","name":"Shanghai Synchrotron Lab","hostInstitution":"SARI","memberState":"CN","timeZone":"Asia/Shanghai","partnerStates":["TJ","KZ"],"managers":["wang"],"instruments":["nmr-600"]}""";

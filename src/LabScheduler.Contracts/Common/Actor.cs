@@ -2,7 +2,7 @@ namespace LabScheduler.Contracts.Common;
 
 /// <summary>
 /// Who asks: every command carries its caller, and the grains decide what that caller may do,
-/// so no client path bypasses the rights of shared/API.md.
+/// so no client path bypasses the rights of the HTTP API.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ls.Actor")]
 public sealed record Actor([property: Id(0)] string UserId)

@@ -21,7 +21,7 @@ public sealed record CommandResult<T>
     public static implicit operator CommandResult<T>(Problem problem) => new() { Problem = problem };
 }
 
-/// <summary>Why a command was refused: a stable code (shared/API.md) and a detail for people.</summary>
+/// <summary>Why a command was refused: a stable code and a detail for people.</summary>
 [GenerateSerializer, Immutable, Alias("ls.Problem")]
 public sealed record Problem([property: Id(0)] string Code, [property: Id(1)] string Detail)
 {

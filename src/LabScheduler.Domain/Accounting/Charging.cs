@@ -10,7 +10,7 @@ public enum Tariff
     External,
 }
 
-/// <summary>How a booking's outcome is charged (shared/API.md, "Charging"), and the per-instrument overrides.</summary>
+/// <summary>How a booking's outcome is charged, and the per-instrument overrides.</summary>
 public sealed record ChargingPolicy
 {
     /// <summary>Charge the actual minutes (check-in to check-out, within the booking) instead of the booked ones (default: booked).</summary>

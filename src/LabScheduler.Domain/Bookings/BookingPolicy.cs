@@ -13,7 +13,7 @@ public sealed record InstrumentSchedule(
     IReadOnlyList<Interval> Blackouts,
     bool IsActive);
 
-/// <summary>The booking rules of shared/API.md, checked in the contract's order.</summary>
+/// <summary>The booking rules of the HTTP API, checked in the contract's order.</summary>
 public static class BookingPolicy
 {
     /// <summary>

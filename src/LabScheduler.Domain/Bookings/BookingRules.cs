@@ -1,6 +1,6 @@
 namespace LabScheduler.Domain.Bookings;
 
-/// <summary>An instrument's booking rules (shared/API.md, "rules"); every default is the contract's.</summary>
+/// <summary>An instrument's booking rules; every default is the contract's.</summary>
 public sealed record BookingRules
 {
     /// <summary>Starts and ends lie on this grid, counted from local midnight in the lab's zone.</summary>

@@ -1,6 +1,6 @@
 namespace LabScheduler.Domain.Errors;
 
-/// <summary>The stable error codes of the public contract (shared/API.md, "Error codes").</summary>
+/// <summary>The stable error codes of the public contract.</summary>
 public static class ErrorCodes
 {
     public const string Validation = "validation";

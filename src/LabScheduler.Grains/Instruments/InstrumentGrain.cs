@@ -38,7 +38,7 @@ public sealed partial class InstrumentGrain(
     // The ledger keeps hourly rates as numeric(18,4).
     private const decimal MaxRate = 1_000_000_000m;
 
-    // Check-in opens this long before the start (shared/API.md).
+    // Check-in opens this long before the start.
     private static readonly Duration CheckInWindow = Duration.FromMinutes(15);
 
     private readonly BookingCalendar _calendar = new();

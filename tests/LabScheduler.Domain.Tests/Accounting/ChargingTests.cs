@@ -4,7 +4,7 @@ using static LabScheduler.Domain.Tests.Zones;
 
 namespace LabScheduler.Domain.Tests.Accounting;
 
-/// <summary>Tariffs, the default charging policy of shared/API.md and its per-instrument overrides.</summary>
+/// <summary>Tariffs, the default charging policy of the HTTP API and its per-instrument overrides.</summary>
 public sealed class ChargingTests
 {
     private static readonly Interval TwoHours = Between("2026-12-01T01:00:00Z", "2026-12-01T03:00:00Z");

@@ -6,7 +6,7 @@ using static LabScheduler.Domain.Tests.Zones;
 
 namespace LabScheduler.Domain.Tests.Bookings;
 
-/// <summary>Each rule of shared/API.md refuses with its own stable code; a booking that keeps them all is accepted.</summary>
+/// <summary>Each rule of the HTTP API refuses with its own stable code; a booking that keeps them all is accepted.</summary>
 public sealed class BookingPolicyTests
 {
     // Monday 2026-11-30, 00:00 UTC; the lab is in Asia/Shanghai (+08:00), open 08:00-20:00 local.
