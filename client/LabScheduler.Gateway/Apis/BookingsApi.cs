@@ -28,25 +28,27 @@ public static class BookingsApi
 
     public static RouteGroupBuilder MapBookingsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/bookings", Create).WithMetadata(new IdempotentAttribute()).WithName("CreateBooking")
+        api.MapPost("/bookings", Create).WithMetadata(new IdempotentAttribute()).WithName("CreateBooking").Produces<BookingResponse>(StatusCodes.Status201Created)
             .WithSummary("Books an instrument for a team: confirmed, or pending where it requires approval.");
-        api.MapGet("/bookings/{id}", Get).WithName("GetBooking").WithSummary("One booking (booker, team member, lab manager, admin).");
-        api.MapGet("/bookings", List).WithName("ListBookings").WithSummary("Bookings visible to the caller, by start, paged.");
+        api.MapGet("/bookings/{id}", Get).WithName("GetBooking").Produces<BookingResponse>().WithSummary("One booking (booker, team member, lab manager, admin).");
+        api.MapGet("/me/approvals/count", ApprovalsCount).WithName("ApprovalsCount")
+            .WithSummary("How many bookings wait for approval on the labs the caller manages (administrators: all labs).");
+        api.MapGet("/bookings", List).WithName("ListBookings").Produces<Page<BookingResponse>>().WithSummary("Bookings visible to the caller, by start, paged.");
         api.MapPost("/bookings/{id}/cancel", (string id, ReasonRequest? body, string? tz, HttpContext http, IGrainFactory grains, GatewayMetrics metrics) =>
                 Transition(id, tz, http, grains, metrics, "cancelled", (i, a, b) => i.CancelAsync(a, b, Reason(body))))
-            .WithName("CancelBooking").WithSummary("Cancels and frees the time at once (booker, lab manager, admin).");
+            .WithName("CancelBooking").Produces<BookingResponse>().WithSummary("Cancels and frees the time at once (booker, lab manager, admin).");
         api.MapPost("/bookings/{id}/approve", (string id, string? tz, HttpContext http, IGrainFactory grains, GatewayMetrics metrics) =>
                 Transition(id, tz, http, grains, metrics, "approved", (i, a, b) => i.ApproveAsync(a, b)))
-            .WithName("ApproveBooking").WithSummary("Pending to confirmed (lab manager, admin).");
+            .WithName("ApproveBooking").Produces<BookingResponse>().WithSummary("Pending to confirmed (lab manager, admin).");
         api.MapPost("/bookings/{id}/reject", (string id, ReasonRequest? body, string? tz, HttpContext http, IGrainFactory grains, GatewayMetrics metrics) =>
                 Transition(id, tz, http, grains, metrics, "rejected", (i, a, b) => i.RejectAsync(a, b, Reason(body))))
-            .WithName("RejectBooking").WithSummary("Pending to rejected (lab manager, admin).");
+            .WithName("RejectBooking").Produces<BookingResponse>().WithSummary("Pending to rejected (lab manager, admin).");
         api.MapPost("/bookings/{id}/check-in", (string id, string? tz, HttpContext http, IGrainFactory grains, GatewayMetrics metrics) =>
                 Transition(id, tz, http, grains, metrics, "checked-in", (i, a, b) => i.CheckInAsync(a, b)))
-            .WithName("CheckIn").WithSummary("The booker checks in, from 15 minutes before the start until the end.");
+            .WithName("CheckIn").Produces<BookingResponse>().WithSummary("The booker checks in, from 15 minutes before the start until the end.");
         api.MapPost("/bookings/{id}/check-out", (string id, string? tz, HttpContext http, IGrainFactory grains, GatewayMetrics metrics) =>
                 Transition(id, tz, http, grains, metrics, "completed", (i, a, b) => i.CheckOutAsync(a, b)))
-            .WithName("CheckOut").WithSummary("The booker checks out: records the actual end, completes the booking, frees the rest.");
+            .WithName("CheckOut").Produces<BookingResponse>().WithSummary("The booker checks out: records the actual end, completes the booking, frees the rest.");
         api.MapPost("/booking-series", CreateSeries).WithMetadata(new IdempotentAttribute()).WithName("CreateSeries")
             .WithSummary("Books every occurrence of an RFC 5545 RRULE (expanded in the lab's local time), or none.");
         api.MapPost("/booking-series/{id}/cancel", CancelSeries).WithName("CancelSeries")
@@ -189,7 +191,7 @@ public static class BookingsApi
     }
 
     private static async Task<IResult> List(
-        string? instrumentId, string? teamId, string? userId, string? from, string? to, string? status, int? limit, string? cursor, string? tz,
+        string? instrumentId, string? teamId, string? userId, string? labId, string? from, string? to, string? status, int? limit, string? cursor, string? tz,
         HttpContext http, IGrainFactory grains)
     {
         var input = new Input();
@@ -209,7 +211,7 @@ public static class BookingsApi
             }
         }
 
-        foreach (var (value, field) in new[] { (instrumentId, "instrumentId"), (teamId, "teamId"), (userId, "userId") })
+        foreach (var (value, field) in new[] { (instrumentId, "instrumentId"), (teamId, "teamId"), (userId, "userId"), (labId, "labId") })
         {
             if (value is not null && !ReferenceIds.IsValid(value))
             {
@@ -238,7 +240,7 @@ public static class BookingsApi
 
         var page = await grains.GetGrain<IBookingQueryGrain>(0).ListAsync(http.User.Actor(), new BookingFilter
         {
-            InstrumentId = instrumentId, TeamId = teamId, UserId = userId, From = fromInstant, To = toInstant, Status = parsedStatus,
+            InstrumentId = instrumentId, TeamId = teamId, UserId = userId, LabId = labId, From = fromInstant, To = toInstant, Status = parsedStatus,
         }, after, take);
 
         var zones = new Dictionary<string, DateTimeZone>();
@@ -250,6 +252,11 @@ public static class BookingsApi
         var next = page.Next is { } n ? Cursor.Encode(string.Create(CultureInfo.InvariantCulture, $"{n.Start.ToUnixTimeTicks()}|{n.Id}")) : null;
         return TypedResults.Ok(new Page<BookingResponse>([.. page.Items.Select(b => BookingResponse.Of(b, zones[b.InstrumentId], requester!))], next));
     }
+
+    public sealed record ApprovalsCountResponse(int Pending);
+
+    private static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<ApprovalsCountResponse>> ApprovalsCount(HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(new ApprovalsCountResponse(await grains.GetGrain<IBookingQueryGrain>(0).PendingApprovalsCountAsync(http.User.Actor())));
 
     private static async Task<IResult> Transition(
         string id, string? tz, HttpContext http, IGrainFactory grains, GatewayMetrics metrics, string outcome,

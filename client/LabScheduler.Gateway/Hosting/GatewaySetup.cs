@@ -48,7 +48,7 @@ public static partial class GatewaySetup
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.MaxDepth = 16;
         });
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddBearerScheme());
         builder.Services.AddLabSchedulerAuth(auth);
         builder.Services.AddSingleton<IClientConnectionRetryFilter, RetryUntilConnected>();
         builder.UseOrleansClient(client =>
@@ -109,6 +109,7 @@ public static partial class GatewaySetup
         signedIn.MapBookingsApi();
         signedIn.MapSlotsApi();
         signedIn.MapScheduleApi();
+        signedIn.MapQuoteApi();
         signedIn.MapWaitlistApi();
         signedIn.MapAccountingApi();
         signedIn.MapAuditApi();

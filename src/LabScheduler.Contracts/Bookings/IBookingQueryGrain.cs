@@ -27,6 +27,9 @@ public interface IBookingQueryGrain : IGrainWithIntegerKey
     /// </summary>
     Task<IReadOnlyList<Booking>> InstrumentCalendarAsync(string instrumentId, Instant from, Instant to);
 
+    /// <summary>How many bookings wait for approval on the labs the actor manages (every lab for administrators).</summary>
+    Task<int> PendingApprovalsCountAsync(Actor actor);
+
     /// <summary>A page of bookings by start, then id, matching the filter and visible to the actor.</summary>
     Task<BookingPage> ListAsync(Actor actor, BookingFilter filter, BookingCursor? after, int limit);
 }
@@ -47,6 +50,8 @@ public sealed record BookingFilter
     [Id(4)] public Instant? To { get; init; }
 
     [Id(5)] public LabScheduler.Domain.Bookings.BookingStatus? Status { get; init; }
+
+    [Id(6)] public string? LabId { get; init; }
 }
 
 /// <summary>Where a page ended: the last booking's start and id.</summary>

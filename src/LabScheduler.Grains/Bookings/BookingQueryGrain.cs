@@ -12,8 +12,14 @@ namespace LabScheduler.Grains.Bookings;
 
 /// <inheritdoc cref="IBookingQueryGrain"/>
 [StatelessWorker]
-public sealed class BookingQueryGrain(BookingStore store, WaitlistStore waitlist) : Grain, IBookingQueryGrain
+public sealed class BookingQueryGrain(BookingStore store, WaitlistStore waitlist, LabScheduler.Persistence.Schedule.ScheduleQueries schedule) : Grain, IBookingQueryGrain
 {
+    async Task<int> IBookingQueryGrain.PendingApprovalsCountAsync(Actor actor)
+    {
+        var access = await Rights.OfAsync(GrainFactory, actor);
+        return access.IsAdmin ? await schedule.PendingCountAsync(null) : access.ManagedLabs.Count == 0 ? 0 : await schedule.PendingCountAsync(access.ManagedLabs);
+    }
+
     async Task<CommandResult<WaitlistEntry>> IBookingQueryGrain.FindWaitlistEntryAsync(Actor actor, Guid entryId)
     {
         var entry = await waitlist.FindAsync(entryId);
@@ -78,6 +84,7 @@ public sealed class BookingQueryGrain(BookingStore store, WaitlistStore waitlist
             InstrumentId = filter.InstrumentId,
             TeamId = filter.TeamId,
             UserId = filter.UserId,
+            LabId = filter.LabId,
             Status = filter.Status,
             From = filter.From,
             To = filter.To,

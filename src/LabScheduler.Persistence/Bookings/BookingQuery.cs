@@ -21,6 +21,8 @@ public sealed record BookingQuery
 
     public string? UserId { get; init; }
 
+    public string? LabId { get; init; }
+
     public BookingStatus? Status { get; init; }
 
     public Instant? From { get; init; }

@@ -368,6 +368,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         Filter(query.InstrumentId, "instrument_id");
         Filter(query.TeamId, "team_id");
         Filter(query.UserId, "user_id");
+        Filter(query.LabId, "lab_id");
         Filter(query.Status is { } status ? BookingLifecycle.ToWire(status) : null, "status");
         if (query.From is { } from)
         {

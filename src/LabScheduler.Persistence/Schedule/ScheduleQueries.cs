@@ -7,6 +7,15 @@ namespace LabScheduler.Persistence.Schedule;
 /// <summary>Reads of the bookings table for schedules across instruments (one statement for all of them).</summary>
 public sealed class ScheduleQueries(NpgsqlDataSource dataSource)
 {
+    /// <summary>Pending bookings on the given labs (all labs when null).</summary>
+    public async Task<int> PendingCountAsync(IReadOnlyList<string>? labIds, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM bookings WHERE status = 'pending' AND (@all OR lab_id = ANY(@labs))");
+        command.Parameters.AddWithValue("all", labIds is null);
+        command.Parameters.AddWithValue("labs", (labIds ?? []).ToArray());
+        return (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     /// <summary>Bookings holding time on the instruments and overlapping the window, by instrument and start.</summary>
     public async Task<IReadOnlyList<HeldTime>> HeldAsync(IReadOnlyList<string> instrumentIds, NodaTime.Interval window, CancellationToken cancellationToken = default)
     {
