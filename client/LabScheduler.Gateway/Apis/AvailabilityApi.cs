@@ -24,15 +24,15 @@ public static class AvailabilityApi
 
     public static RouteGroupBuilder MapAvailabilityApi(this RouteGroupBuilder api)
     {
-        api.MapPut("/instruments/{id}/opening-hours", SetOpeningHours).WithName("SetOpeningHours")
+        api.MapPut("/instruments/{id}/opening-hours", SetOpeningHours).WithName("SetOpeningHours").Produces<OpeningHoursResponse>()
             .WithSummary("Weekly hours and closed dates in the lab's local time (managers, admin).");
-        api.MapGet("/instruments/{id}/opening-hours", GetOpeningHours).WithName("GetOpeningHours").WithSummary("The instrument's opening hours.");
+        api.MapGet("/instruments/{id}/opening-hours", GetOpeningHours).WithName("GetOpeningHours").Produces<OpeningHoursResponse>().WithSummary("The instrument's opening hours.");
         api.MapGet("/instruments/{id}/blackouts/{blackoutId}", GetBlackout).WithName("GetBlackout")
             .WithSummary("One blackout of the instrument: where a new blackout's Location points.");
-        api.MapGet("/instruments/{id}/blackouts", ListBlackouts).WithName("ListBlackouts").WithSummary("Blackouts not yet ended.");
-        api.MapPost("/instruments/{id}/blackouts", AddBlackout).WithMetadata(new IdempotentAttribute()).WithName("AddBlackout")
+        api.MapGet("/instruments/{id}/blackouts", ListBlackouts).WithName("ListBlackouts").Produces<Page<BlackoutResponse>>().WithSummary("Blackouts not yet ended.");
+        api.MapPost("/instruments/{id}/blackouts", AddBlackout).WithMetadata(new IdempotentAttribute()).WithName("AddBlackout").Produces<BlackoutResponse>(StatusCodes.Status201Created)
             .WithSummary("Blacks out a period; 409 blackout.conflict listing hit bookings unless cancelConflicting (managers, admin).");
-        api.MapGet("/instruments/{id}/free", Free).WithName("FreeTime")
+        api.MapGet("/instruments/{id}/free", Free).WithName("FreeTime").Produces<FreeResponse>()
             .WithSummary("Open, not blacked out, not booked intervals (buffers counted; with seats, at least one free).");
         return api;
     }

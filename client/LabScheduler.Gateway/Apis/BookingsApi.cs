@@ -28,27 +28,27 @@ public static class BookingsApi
 
     public static RouteGroupBuilder MapBookingsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/bookings", Create).WithMetadata(new IdempotentAttribute()).WithName("CreateBooking")
+        api.MapPost("/bookings", Create).WithMetadata(new IdempotentAttribute()).WithName("CreateBooking").Produces<BookingResponse>(StatusCodes.Status201Created)
             .WithSummary("Books an instrument for a team: confirmed, or pending where it requires approval.");
-        api.MapGet("/bookings/{id}", Get).WithName("GetBooking").WithSummary("One booking (booker, team member, lab manager, admin).");
+        api.MapGet("/bookings/{id}", Get).WithName("GetBooking").Produces<BookingResponse>().WithSummary("One booking (booker, team member, lab manager, admin).");
         api.MapGet("/me/approvals/count", ApprovalsCount).WithName("ApprovalsCount")
             .WithSummary("How many bookings wait for approval on the labs the caller manages (administrators: all labs).");
-        api.MapGet("/bookings", List).WithName("ListBookings").WithSummary("Bookings visible to the caller, by start, paged.");
+        api.MapGet("/bookings", List).WithName("ListBookings").Produces<Page<BookingResponse>>().WithSummary("Bookings visible to the caller, by start, paged.");
         api.MapPost("/bookings/{id}/cancel", (string id, ReasonRequest? body, string? tz, HttpContext http, IGrainFactory grains, GatewayMetrics metrics) =>
                 Transition(id, tz, http, grains, metrics, "cancelled", (i, a, b) => i.CancelAsync(a, b, Reason(body))))
-            .WithName("CancelBooking").WithSummary("Cancels and frees the time at once (booker, lab manager, admin).");
+            .WithName("CancelBooking").Produces<BookingResponse>().WithSummary("Cancels and frees the time at once (booker, lab manager, admin).");
         api.MapPost("/bookings/{id}/approve", (string id, string? tz, HttpContext http, IGrainFactory grains, GatewayMetrics metrics) =>
                 Transition(id, tz, http, grains, metrics, "approved", (i, a, b) => i.ApproveAsync(a, b)))
-            .WithName("ApproveBooking").WithSummary("Pending to confirmed (lab manager, admin).");
+            .WithName("ApproveBooking").Produces<BookingResponse>().WithSummary("Pending to confirmed (lab manager, admin).");
         api.MapPost("/bookings/{id}/reject", (string id, ReasonRequest? body, string? tz, HttpContext http, IGrainFactory grains, GatewayMetrics metrics) =>
                 Transition(id, tz, http, grains, metrics, "rejected", (i, a, b) => i.RejectAsync(a, b, Reason(body))))
-            .WithName("RejectBooking").WithSummary("Pending to rejected (lab manager, admin).");
+            .WithName("RejectBooking").Produces<BookingResponse>().WithSummary("Pending to rejected (lab manager, admin).");
         api.MapPost("/bookings/{id}/check-in", (string id, string? tz, HttpContext http, IGrainFactory grains, GatewayMetrics metrics) =>
                 Transition(id, tz, http, grains, metrics, "checked-in", (i, a, b) => i.CheckInAsync(a, b)))
-            .WithName("CheckIn").WithSummary("The booker checks in, from 15 minutes before the start until the end.");
+            .WithName("CheckIn").Produces<BookingResponse>().WithSummary("The booker checks in, from 15 minutes before the start until the end.");
         api.MapPost("/bookings/{id}/check-out", (string id, string? tz, HttpContext http, IGrainFactory grains, GatewayMetrics metrics) =>
                 Transition(id, tz, http, grains, metrics, "completed", (i, a, b) => i.CheckOutAsync(a, b)))
-            .WithName("CheckOut").WithSummary("The booker checks out: records the actual end, completes the booking, frees the rest.");
+            .WithName("CheckOut").Produces<BookingResponse>().WithSummary("The booker checks out: records the actual end, completes the booking, frees the rest.");
         api.MapPost("/booking-series", CreateSeries).WithMetadata(new IdempotentAttribute()).WithName("CreateSeries")
             .WithSummary("Books every occurrence of an RFC 5545 RRULE (expanded in the lab's local time), or none.");
         api.MapPost("/booking-series/{id}/cancel", CancelSeries).WithName("CancelSeries")

@@ -53,10 +53,10 @@ public static class InstrumentsApi
     public static RouteGroupBuilder MapInstrumentsApi(this RouteGroupBuilder api)
     {
         api.MapPost("/labs/{labId}/instruments", Create).WithMetadata(new IdempotentAttribute())
-            .WithName("CreateInstrument").WithSummary("Creates an instrument in a lab (its managers, admin).");
-        api.MapGet("/instruments", List).WithName("ListInstruments").WithSummary("Instruments by category, lab and member state, paged.");
-        api.MapGet("/instruments/{id}", Get).WithName("GetInstrument").WithSummary("One instrument with its lab's time zone.");
-        api.MapPatch("/instruments/{id}", Patch).WithName("UpdateInstrument").WithSummary("Changes name, category, rates, rules or status (managers, admin).");
+            .WithName("CreateInstrument").Produces<InstrumentResponse>(StatusCodes.Status201Created).WithSummary("Creates an instrument in a lab (its managers, admin).");
+        api.MapGet("/instruments", List).WithName("ListInstruments").Produces<Page<InstrumentResponse>>().WithSummary("Instruments by category, lab and member state, paged.");
+        api.MapGet("/instruments/{id}", Get).WithName("GetInstrument").Produces<InstrumentResponse>().WithSummary("One instrument with its lab's time zone.");
+        api.MapPatch("/instruments/{id}", Patch).WithName("UpdateInstrument").Produces<InstrumentResponse>().WithSummary("Changes name, category, rates, rules or status (managers, admin).");
         api.MapPut("/instruments/{id}/authorized-users/{userId}", (string id, string userId, HttpContext http, IGrainFactory grains) => Authorize(id, userId, true, http, grains))
             .WithName("AuthorizeUser").WithSummary("Records a training sign-off (managers, admin).");
         api.MapDelete("/instruments/{id}/authorized-users/{userId}", (string id, string userId, HttpContext http, IGrainFactory grains) => Authorize(id, userId, false, http, grains))

@@ -15,9 +15,9 @@ public static class LabsApi
 
     public static RouteGroupBuilder MapLabsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/labs", Create).WithMetadata(new IdempotentAttribute()).WithName("CreateLab").WithSummary("Creates a joint lab (admin).");
-        api.MapGet("/labs", List).WithName("ListLabs").WithSummary("Labs by id, paged.");
-        api.MapGet("/labs/{id}", Get).WithName("GetLab").WithSummary("One lab.");
+        api.MapPost("/labs", Create).WithMetadata(new IdempotentAttribute()).WithName("CreateLab").Produces<LabResponse>(StatusCodes.Status201Created).WithSummary("Creates a joint lab (admin).");
+        api.MapGet("/labs", List).WithName("ListLabs").Produces<Page<LabResponse>>().WithSummary("Labs by id, paged.");
+        api.MapGet("/labs/{id}", Get).WithName("GetLab").Produces<LabResponse>().WithSummary("One lab.");
         api.MapPut("/labs/{id}/managers/{userId}", (string id, string userId, HttpContext http, IGrainFactory grains) => Managers(id, userId, true, http, grains))
             .WithName("AddLabManager").WithSummary("Makes a user a manager of the lab (admin).");
         api.MapDelete("/labs/{id}/managers/{userId}", (string id, string userId, HttpContext http, IGrainFactory grains) => Managers(id, userId, false, http, grains))

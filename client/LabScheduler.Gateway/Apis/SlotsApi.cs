@@ -18,7 +18,7 @@ public static class SlotsApi
 
     public static RouteGroupBuilder MapSlotsApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/slots", Find).WithName("FindSlots")
+        api.MapGet("/slots", Find).WithName("FindSlots").Produces<Page<SlotsApi.SlotView>>()
             .WithSummary("Earliest free slots of a length on every active instrument of a category, in every lab, that the caller may book; sorted by start.");
         return api;
     }

@@ -22,7 +22,7 @@ public static class TeamsApi
         api.MapPost("/teams", Create).WithMetadata(new IdempotentAttribute()).WithName("CreateTeam").WithSummary("Creates a team (admin).");
         api.MapGet("/teams", List).WithName("ListTeams").WithSummary("Teams by id, paged: all of them for administrators, one's own for anyone else.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        api.MapGet("/teams/{id}", Get).WithName("GetTeam").WithSummary("A team with members and quotas (members, admin).");
+        api.MapGet("/teams/{id}", Get).WithName("GetTeam").Produces<TeamResponse>().WithSummary("A team with members and quotas (members, admin).");
         api.MapPut("/teams/{id}/members/{userId}", (string id, string userId, HttpContext http, IGrainFactory grains) => Members(id, userId, true, http, grains))
             .WithName("AddTeamMember").WithSummary("Adds a member (admin).");
         api.MapDelete("/teams/{id}/members/{userId}", (string id, string userId, HttpContext http, IGrainFactory grains) => Members(id, userId, false, http, grains))

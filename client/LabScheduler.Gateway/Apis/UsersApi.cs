@@ -26,10 +26,10 @@ public static class UsersApi
         api.MapPatch("/me", PatchMe).WithName("UpdateMe").WithSummary("Changes the signed-in user's displayName, timeZone or language (en, ru, zh-CN, fa).")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapPost("/users", Create).WithMetadata(new IdempotentAttribute())
-            .WithName("CreateUser").WithSummary("Creates a user (admin).");
-        api.MapGet("/users/{id}", Get).WithName("GetUser").WithSummary("A user, with teams and managed labs (self, admin).");
-        api.MapGet("/me", Me).WithName("Me").WithSummary("The signed-in user.");
-        api.MapGet("/member-states", MemberStatesList).WithName("MemberStates")
+            .WithName("CreateUser").Produces<UserResponse>(StatusCodes.Status201Created).WithSummary("Creates a user (admin).");
+        api.MapGet("/users/{id}", Get).WithName("GetUser").Produces<UserResponse>().WithSummary("A user, with teams and managed labs (self, admin).");
+        api.MapGet("/me", Me).WithName("Me").Produces<UserResponse>().WithSummary("The signed-in user.");
+        api.MapGet("/member-states", MemberStatesList).WithName("MemberStates").Produces<MemberStateView[]>()
             .WithSummary("The SCO's members, observers and partners; every ISO 3166-1 alpha-2 code is accepted elsewhere.");
         return api;
     }

@@ -49,7 +49,7 @@ public static partial class GatewaySetup
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.MaxDepth = 16;
         });
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddBearerScheme());
         builder.Services.AddLabSchedulerAuth(auth);
         builder.Services.AddSingleton<IClientConnectionRetryFilter, RetryUntilConnected>();
         builder.UseOrleansClient(client =>

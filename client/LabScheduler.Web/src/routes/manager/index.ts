@@ -1,5 +1,11 @@
-// Lab managers' screens (instruments and rules, opening hours, blackouts, sign-offs, approvals,
-// quotas, QR labels, usage): add routes here with role 'manager'.
+// Lab managers' screens: approvals (with the pending count in the navigation), opening hours and
+// blackouts, instruments (rules, sign-offs, quotas, shares, QR labels).
 import type { Route } from '../../lib/router.svelte';
+import Approvals from './Approvals.svelte';
+import OpeningHours from './OpeningHours.svelte';
+import { pendingCount } from './common';
 
-export const managerRoutes: Route[] = [];
+export const managerRoutes: Route[] = [
+  { path: '/manage/approvals', component: Approvals, nav: 'manager:nav.approvals', role: 'manager', badge: pendingCount },
+  { path: '/manage/hours', component: OpeningHours, nav: 'manager:nav.hours', role: 'manager' },
+];
