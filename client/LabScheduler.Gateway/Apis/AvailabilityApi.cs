@@ -27,7 +27,7 @@ public static class AvailabilityApi
         api.MapPut("/instruments/{id}/opening-hours", SetOpeningHours).WithName("SetOpeningHours").Produces<OpeningHoursResponse>()
             .WithSummary("Weekly hours and closed dates in the lab's local time (managers, admin).");
         api.MapGet("/instruments/{id}/opening-hours", GetOpeningHours).WithName("GetOpeningHours").Produces<OpeningHoursResponse>().WithSummary("The instrument's opening hours.");
-        api.MapGet("/instruments/{id}/blackouts/{blackoutId}", GetBlackout).WithName("GetBlackout")
+        api.MapGet("/instruments/{id}/blackouts/{blackoutId}", GetBlackout).WithName("GetBlackout").Produces<BlackoutResponse>()
             .WithSummary("One blackout of the instrument: where a new blackout's Location points.");
         api.MapGet("/instruments/{id}/blackouts", ListBlackouts).WithName("ListBlackouts").Produces<Page<BlackoutResponse>>().WithSummary("Blackouts not yet ended.");
         api.MapPost("/instruments/{id}/blackouts", AddBlackout).WithMetadata(new IdempotentAttribute()).WithName("AddBlackout").Produces<BlackoutResponse>(StatusCodes.Status201Created)

@@ -53,7 +53,7 @@ public static class BookingsApi
             .WithSummary("Books every occurrence of an RFC 5545 RRULE (expanded in the lab's local time), or none.");
         api.MapPost("/booking-series/{id}/cancel", CancelSeries).WithName("CancelSeries")
             .WithSummary("Cancels the occurrences not yet started (booker, lab manager, admin).");
-        api.MapGet("/booking-series/{id}", GetSeries).WithName("GetSeries")
+        api.MapGet("/booking-series/{id}", GetSeries).WithName("GetSeries").Produces<SeriesResponse>()
             .WithSummary("One series with its occurrences (as GET /bookings/{id} for each): where a series' Location points.");
         return api;
     }

@@ -39,7 +39,7 @@ public static class WaitlistApi
             .WithSummary("Takes an open offer: the held time becomes the waiter's booking.");
         api.MapPost("/waitlist/{entryId}/withdraw", Withdraw).WithName("WithdrawFromWaitlist")
             .WithSummary("Leaves the line (the waiter, the lab's managers, admin); a held offer passes on.");
-        api.MapGet("/waitlist/{entryId}", GetEntry).WithName("GetWaitlistEntry")
+        api.MapGet("/waitlist/{entryId}", GetEntry).WithName("GetWaitlistEntry").Produces<EntryResponse>()
             .WithSummary("One waitlist entry (the waiter, the lab's managers, admin): where a join's Location points.");
         return api;
     }
