@@ -22,13 +22,13 @@ public sealed class UnknownOutcomeTests : IAsyncLifetime
         await using var hook = Harness.Database.DataSource.CreateCommand("""
             CREATE FUNCTION test_terminate_own_backend() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                IF NEW.purpose = 'cut the connection' THEN
+                IF (TG_OP = 'INSERT' AND NEW.purpose = 'cut the connection') OR (TG_OP = 'UPDATE' AND NEW.purpose = 'cut at update') THEN
                     PERFORM pg_terminate_backend(pg_backend_pid());
                 END IF;
                 RETURN NEW;
             END;
             $$;
-            CREATE TRIGGER test_terminate BEFORE INSERT ON bookings FOR EACH ROW EXECUTE FUNCTION test_terminate_own_backend();
+            CREATE TRIGGER test_terminate BEFORE INSERT OR UPDATE ON bookings FOR EACH ROW EXECUTE FUNCTION test_terminate_own_backend();
             """);
         await hook.ExecuteNonQueryAsync();
     }
@@ -83,5 +83,32 @@ public sealed class UnknownOutcomeTests : IAsyncLifetime
         Assert.True(retry.IsSuccess, retry.Problem?.Detail);
         Assert.Equal(command.BookingId, retry.Value!.Id);
         Assert.Equal(1, await Harness.Database.ScalarAsync<long>("SELECT count(*) FROM bookings WHERE instrument_id = @i", ("i", instrumentId)));
+    }
+
+    [Fact]
+    public async Task BlackoutInterruptedWhileCancelling_RetriedWithTheSameId_FinishesTheCancellations()
+    {
+        var (instrumentId, teamId) = await Setup.LabWithInstrumentAsync(Harness.Client);
+        var instrument = Harness.Client.GetGrain<IInstrumentGrain>(instrumentId);
+        var early = new NodaTime.Interval(Setup.Morning.Start, Setup.Morning.Start + NodaTime.Duration.FromHours(1));
+        var late = new NodaTime.Interval(early.End, Setup.Morning.End);
+        Assert.True((await instrument.BookAsync(Setup.User, Setup.Book(teamId, early))).IsSuccess);
+        Assert.True((await instrument.BookAsync(Setup.User, Setup.Book(teamId, late) with { Purpose = "cut at update" })).IsSuccess);
+
+        var blackoutId = Guid.NewGuid();
+        var first = await instrument.AddBlackoutAsync(LabScheduler.Contracts.Common.Actor.System, Setup.Morning, "magnet service", cancelConflicting: true, blackoutId);
+        Assert.Equal(ErrorCodes.Unavailable, first.Problem?.Code);
+        Assert.Equal(1, await Harness.Database.ScalarAsync<long>("SELECT count(*) FROM bookings WHERE instrument_id = @i AND status = 'confirmed'", ("i", instrumentId)));
+
+        await using (var heal = Harness.Database.DataSource.CreateCommand("UPDATE bookings SET purpose = 'healed' WHERE instrument_id = @i"))
+        {
+            heal.Parameters.AddWithValue("i", instrumentId);
+            await heal.ExecuteNonQueryAsync();
+        }
+
+        var retry = await instrument.AddBlackoutAsync(LabScheduler.Contracts.Common.Actor.System, Setup.Morning, "magnet service", cancelConflicting: true, blackoutId);
+        Assert.True(retry.IsSuccess, retry.Problem?.Detail);
+        Assert.Equal(blackoutId, retry.Value!.Id);
+        Assert.Equal(0, await Harness.Database.ScalarAsync<long>("SELECT count(*) FROM bookings WHERE instrument_id = @i AND status = 'confirmed'", ("i", instrumentId)));
     }
 }

@@ -170,7 +170,15 @@ public sealed partial class InstrumentGrain(
     {
         if (blackoutId is { } requested && state.State.Blackouts.FirstOrDefault(b => b.Id == requested) is { } existing)
         {
-            return existing.Interval == interval ? CommandResult<Blackout>.Ok(existing) : Checks.Exists("blackout", requested.ToString());
+            if (existing.Interval != interval)
+            {
+                return Checks.Exists("blackout", requested.ToString());
+            }
+
+            // A retry: finish the cancellations the first attempt started (it may have stopped midway).
+            return !cancelConflicting || await RefuseUnlessManager(actor, "black out this instrument") is not null
+                ? CommandResult<Blackout>.Ok(existing)
+                : await CancelUnderBlackoutAsync(actor, existing);
         }
 
         if (await RefuseUnlessManager(actor, "black out this instrument") is { } refused)
@@ -207,19 +215,38 @@ public sealed partial class InstrumentGrain(
         // The blackout is in force before the bookings it hits are cancelled, so freed time is not offered inside it.
         var blackout = new Blackout(blackoutId ?? Guid.CreateVersion7(), interval, reason);
         state.State.Blackouts.Add(blackout);
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Not stored, so not in force: memory stays as storage is.
+            state.State.Blackouts.Remove(blackout);
+            throw;
+        }
+
         await ReportToCatalogAsync(state.State.Definition!);
         await audit.RecordAsync(actor, "instrument", Id, "blackout", new { blackout.Id, start = interval.Start.ToString(), end = interval.End.ToString(), reason });
+        LogBlackout(logger, Id, interval.Start, interval.End, hit.Count);
+        return await CancelUnderBlackoutAsync(actor, blackout);
+    }
+
+    // Cancels the bookings a stored blackout hits that still hold time (all of them, or those a first attempt left).
+    private async Task<CommandResult<Blackout>> CancelUnderBlackoutAsync(Actor actor, Blackout blackout)
+    {
+        var hit = _calendar.Overlapping(blackout.Interval)
+            .Where(e => _holding.TryGetValue(e.Id, out var b) && b.Status != BookingStatus.CheckedIn)
+            .Select(e => _holding[e.Id]).ToList();
         foreach (var booking in hit)
         {
-            var cancelled = await TransitionAsync(booking.Id, BookingStatus.Cancelled, $"Blackout: {reason}", actor: actor);
+            var cancelled = await TransitionAsync(booking.Id, BookingStatus.Cancelled, $"Blackout: {blackout.Reason}", actor: actor);
             if (!cancelled.IsSuccess)
             {
                 return cancelled.Problem!;
             }
         }
 
-        LogBlackout(logger, Id, interval.Start, interval.End, hit.Count);
         return CommandResult<Blackout>.Ok(blackout);
     }
 
