@@ -68,4 +68,17 @@ public sealed class CancellationTests(ClusterFixture fixture) : IDisposable
         Assert.Empty((await accounting.TeamUsageAsync(early.User, early.TeamId, December)).Value!.Entries);
         Assert.Empty((await accounting.TeamUsageAsync(free.User, free.TeamId, December)).Value!.Entries);
     }
+
+    [Fact]
+    public async Task BookerCancellingASeries_OccurrenceWithinTheDeadline_IsLateLikeASingleBooking()
+    {
+        var s = await Scenario.CreateAsync(fixture.Grains, new BookingRules { CancelDeadlineHours = 24 });
+        var series = (await s.Instrument.BookSeriesAsync(s.User, new SeriesCommand { TeamId = s.TeamId, First = Morning, Recurrence = "FREQ=WEEKLY;COUNT=2" })).Value!;
+        fixture.Clock.Reset(Morning.Start - Duration.FromHours(2));
+
+        var cancelled = (await s.Instrument.CancelSeriesAsync(s.User, series.SeriesId, null)).Value!.Items;
+        Assert.Equal(["Late cancellation", null], cancelled.Select(b => b.StatusReason));
+        var entry = Assert.Single((await fixture.Grains.GetGrain<IAccountingGrain>(0).TeamUsageAsync(s.User, s.TeamId, December)).Value!.Entries);
+        Assert.Equal("late-cancellation", entry.Kind);
+    }
 }

@@ -333,16 +333,22 @@ public sealed partial class InstrumentGrain(
             return new Problem(ErrorCodes.Forbidden, "Only the booker, the lab's managers and administrators may cancel a booking.");
         }
 
+        return await CancelOneAsync(actor, booking, reason, manages);
+    }
+
+    // Every cancellation, single or of a series, goes through the one rule of who may cancel when and what it costs.
+    private async Task<CommandResult<Booking>> CancelOneAsync(Actor actor, Booking booking, string? reason, bool byManager)
+    {
         var rules = state.State.Definition?.Rules ?? BookingRules.Default;
-        var kind = Cancellation.Decide(manages, Now(), booking.Interval, rules.CancelDeadlineHours);
+        var kind = Cancellation.Decide(byManager, Now(), booking.Interval, rules.CancelDeadlineHours);
         if (!kind.IsSuccess)
         {
             return CommandResult<Booking>.Fail(kind.Error);
         }
 
         return kind.Value == CancellationKind.Late
-            ? await TransitionAsync(bookingId, BookingStatus.Cancelled, LateReason(reason), actor: actor, lateCancellation: true)
-            : await TransitionAsync(bookingId, BookingStatus.Cancelled, reason, actor: actor);
+            ? await TransitionAsync(booking.Id, BookingStatus.Cancelled, LateReason(reason), actor: actor, lateCancellation: true)
+            : await TransitionAsync(booking.Id, BookingStatus.Cancelled, reason, actor: actor);
     }
 
     async Task<CommandResult<Booking>> IInstrumentGrain.ApproveAsync(Actor actor, Guid bookingId) =>
@@ -474,7 +480,8 @@ public sealed partial class InstrumentGrain(
             return Checks.NotFound("series", seriesId.ToString());
         }
 
-        if (members[0].UserId != actor.UserId && !(await Rights.OfAsync(GrainFactory, actor)).Manages(state.State.LabId))
+        var manages = (await Rights.OfAsync(GrainFactory, actor)).Manages(state.State.LabId);
+        if (members[0].UserId != actor.UserId && !manages)
         {
             return new Problem(ErrorCodes.Forbidden, "Only the booker, the lab's managers and administrators may cancel a series.");
         }
@@ -485,7 +492,7 @@ public sealed partial class InstrumentGrain(
         {
             if (booking.Interval.Start > now && BookingLifecycle.HoldsTime(booking.Status))
             {
-                var cancelled = await TransitionAsync(booking.Id, BookingStatus.Cancelled, reason, actor: actor);
+                var cancelled = await CancelOneAsync(actor, booking, reason, manages);
                 result.Add(cancelled.IsSuccess ? cancelled.Value! : booking);
             }
             else
