@@ -46,8 +46,7 @@ public sealed partial class InstrumentGrain
 
     private async Task<IReadOnlyList<Booking>?> ReseatWithAsync(IReadOnlyList<Booking> fresh, BookingRules rules)
     {
-        var (seated, unseated) = Seating.Pack(
-            _holding.Values.Concat(fresh).Select(b => (b.Id, b.Interval)), Duration.FromMinutes(rules.BufferMinutes), rules.Capacity);
+        var (seated, unseated) = PackHolding(rules.BufferMinutes, rules.Capacity, fresh);
         if (unseated.Count > 0)
         {
             return null;
@@ -81,7 +80,7 @@ public sealed partial class InstrumentGrain
         {
             // Bookings from before the database guarded buffers may break today's rules: guard what they allow.
             LogLegacyMisfits(logger, Id, misfits.Count);
-            var seats = Seating.Pack(_holding.Values.Select(b => (b.Id, b.Interval)), Duration.Zero, _holding.Count + 1);
+            var seats = PackHolding(0, _holding.Count + 1);
             var needed = Math.Max(rules.Capacity, seats.Seated.Select(s => s.Seat + 1).DefaultIfEmpty(1).Max());
             await ApplyLimitsAsync(rules with { Capacity = needed, BufferMinutes = 0 });
         }
@@ -93,7 +92,7 @@ public sealed partial class InstrumentGrain
     /// </summary>
     private async Task<IReadOnlyList<Booking>> ApplyLimitsAsync(BookingRules rules)
     {
-        var (seated, unseated) = Seating.Pack(_holding.Values.Select(b => (b.Id, b.Interval)), Duration.FromMinutes(rules.BufferMinutes), rules.Capacity);
+        var (seated, unseated) = PackHolding(rules.BufferMinutes, rules.Capacity);
         if (unseated.Count > 0)
         {
             return [.. unseated.Select(id => _holding[id])];
@@ -125,7 +124,7 @@ public sealed partial class InstrumentGrain
             return null;
         }
 
-        var misfits = Seating.Pack(_holding.Values.Select(b => (b.Id, b.Interval)), Duration.FromMinutes(next.BufferMinutes), next.Capacity).Unseated;
+        var misfits = PackHolding(next.BufferMinutes, next.Capacity).Unseated;
         if (misfits.Count > 0 && !cancelConflicting)
         {
             return new Problem(ErrorCodes.RulesConflict,
@@ -148,6 +147,10 @@ public sealed partial class InstrumentGrain
             ? new Problem(ErrorCodes.RulesConflict, $"{still.Count} booking(s) were stored meanwhile that break the new rules; nothing was changed.")
             : null;
     }
+
+    // Seats for every booking that holds time (and any new ones) under the given buffer and capacity.
+    private (IReadOnlyList<SeatedBooking> Seated, IReadOnlyList<Guid> Unseated) PackHolding(int bufferMinutes, int capacity, IEnumerable<Booking>? fresh = null) =>
+        Seating.Pack(_holding.Values.Concat(fresh ?? []).Select(b => (b.Id, b.Interval)), Duration.FromMinutes(bufferMinutes), capacity);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instrument {InstrumentId} moved {Moved} booking(s) to other seats to make room")]
     private static partial void LogReseated(ILogger logger, string instrumentId, int moved);
