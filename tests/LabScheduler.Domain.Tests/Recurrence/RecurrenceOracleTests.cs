@@ -34,6 +34,14 @@ public sealed class RecurrenceOracleTests(ITestOutputHelper output)
         for (var i = 0; i < 1000; i++)
         {
             var (zoneId, local, text) = Generate(random);
+            if (DateTimeZoneProviders.Tzdb[zoneId].MapLocal(local).Count == 0)
+            {
+                // A series starts at an instant, so its first local time exists: a local start in a gap never
+                // reaches the expander (the API answers 422 time.nonexistent-local). Draw another case.
+                i--;
+                continue;
+            }
+
             var problem = Compare(zoneId, local, text);
             Assert.True(problem is null, $"seed {seed}, case {i}: {zoneId} {local:uuuu-MM-ddTHH:mm} {text}: {problem}");
         }
