@@ -52,15 +52,8 @@ public static class QuoteApi
 
         var partners = (await labTask)?.Profile.PartnerStates ?? [];
         var tariff = Charging.TariffFor(found.Profile.MemberState, instrument.MemberState, partners);
-        var rates = instrument.Definition.Rates;
-        var rate = tariff switch
-        {
-            Tariff.Internal => rates.Internal,
-            Tariff.Partner => rates.Partner,
-            _ => rates.External,
-        };
-        // A session that runs exactly as booked: the ledger's charge at check-out on time.
-        var charge = Charging.For(interval!.Value, interval, noShow: false, instrument.Definition.Rules.Charging, tariff, rate, zone)!;
+        var rate = instrument.Definition.Rates.For(tariff);
+        var charge = Pricing.Quote(interval!.Value, instrument.Definition.Rules.Charging, tariff, rate, zone);
         return TypedResults.Ok(new QuoteResponse(
             instrument.Id, team, tariff.ToString().ToLowerInvariant(), rate, charge.ChargedMinutes, charge.Amount, instrument.Definition.Currency));
     }

@@ -23,7 +23,11 @@ public sealed record InstrumentDefinition
 
 /// <summary>Hourly rates by tariff: the team's state is the lab's, a partner, or neither.</summary>
 [GenerateSerializer, Immutable, Alias("ls.Rates")]
-public sealed record Rates([property: Id(0)] decimal Internal, [property: Id(1)] decimal Partner, [property: Id(2)] decimal External);
+public sealed record Rates([property: Id(0)] decimal Internal, [property: Id(1)] decimal Partner, [property: Id(2)] decimal External)
+{
+    /// <summary>The hourly rate of a tariff.</summary>
+    public decimal For(LabScheduler.Domain.Accounting.Tariff tariff) => LabScheduler.Domain.Accounting.Pricing.RateFor(tariff, Internal, Partner, External);
+}
 
 /// <summary>Whether an instrument takes bookings.</summary>
 public enum InstrumentStatus

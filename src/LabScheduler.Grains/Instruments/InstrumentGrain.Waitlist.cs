@@ -186,28 +186,14 @@ public sealed partial class InstrumentGrain
             return CommandResult<Booking>.Fail(check.Error);
         }
 
-        if (await QuotaProblemAsync(entry.TeamId, [entry.Interval], definition.Rules) is { } overQuota)
+        // The same quota, share and seat rules as every other path that creates a booking.
+        var admitted = await AdmitAsync(waiter, entry.TeamId, [entry.Interval], "From the waitlist", definition.Rules, now);
+        if (!admitted.IsSuccess)
         {
-            return overQuota;
+            return admitted.Problem!;
         }
 
-        // The same hard member-state share check as every other path that creates a booking.
-        var teamState = await TeamStateAsync(entry.TeamId);
-        var (shareProblem, _) = await ShareCheckAsync(teamState, [entry.Interval], definition.Rules);
-        if (shareProblem is not null)
-        {
-            return shareProblem;
-        }
-
-        var unseated = NewBooking(waiter, entry.TeamId, entry.Interval, "From the waitlist", definition.Rules, now) with
-        {
-            TeamState = teamState,
-        };
-        if (await SeatAsync([unseated], definition.Rules) is not [var booking])
-        {
-            await ReloadCalendarAsync(CancellationToken.None);
-            return new Problem(ErrorCodes.BookingConflict, "No seat is free for that time; nothing was booked.");
-        }
+        var booking = admitted.Value!.Bookings[0];
 
         // The booking and the entry's move to 'booked' are one statement: both or neither.
         var outcome = await WriteAsync(() => store.InsertAsync(
