@@ -18,7 +18,10 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogger
     public static IReadOnlyList<Migration> All { get; } = LoadEmbedded();
 
     /// <summary>Applies every migration not yet applied; returns the versions it applied now.</summary>
-    public async Task<IReadOnlyList<int>> ApplyAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<int>> ApplyAsync(CancellationToken cancellationToken = default) => ApplyAsync(throughVersion: null, cancellationToken);
+
+    /// <summary>Applies the migrations not yet applied up to and including <paramref name="throughVersion"/> (all when null).</summary>
+    public async Task<IReadOnlyList<int>> ApplyAsync(int? throughVersion, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await Execute(connection, "SELECT pg_advisory_lock(@key)", cancellationToken, ("key", AdvisoryLockKey));
@@ -42,7 +45,7 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogger
             }
 
             var done = new List<int>();
-            foreach (var migration in All.Where(m => !applied.Contains(m.Version)))
+            foreach (var migration in All.Where(m => !applied.Contains(m.Version) && (throughVersion is null || m.Version <= throughVersion)))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 await using (var apply = new NpgsqlCommand(migration.Sql, connection, transaction))

@@ -41,7 +41,7 @@ public sealed class InternalOnlyCallTests : IAsyncLifetime
 
         await Refused(() => user.SetTeamAsync("some-other-team", member: true));
         await Refused(() => user.SetManagedLabAsync("some-other-lab", manages: true));
-        await Refused(() => team.SetQuotaAsync(instrumentId, 1));
+        await Refused(() => team.QuotaChangedAsync(instrumentId, 1));
         await Refused(() => instrument.InitializeAsync(
             new InstrumentDefinition { Id = instrumentId, Name = "Taken over", Category = "nmr", Currency = "CNY", Rates = new Rates(0, 0, 0), Rules = BookingRules.Default },
             new LabPlacement { LabId = "elsewhere", TimeZone = "UTC", MemberState = "TJ" }));
@@ -65,7 +65,7 @@ public sealed class InternalOnlyCallTests : IAsyncLifetime
     {
         var (instrumentId, teamId) = await Setup.LabWithInstrumentAsync(Harness.Client);
 
-        // The instrument grain checks the actor, then calls ITeamGrain.SetQuotaAsync itself.
+        // The instrument grain checks the actor, stores the quota, then calls ITeamGrain.QuotaChangedAsync itself.
         var quota = await Harness.Client.GetGrain<IInstrumentGrain>(instrumentId).SetTeamQuotaAsync(Actor.System, teamId, 600);
         Assert.True(quota.IsSuccess, quota.Problem?.Detail);
         Assert.Equal(600, (await Harness.Client.GetGrain<ITeamGrain>(teamId).GetAsync())!.Quotas[instrumentId]);

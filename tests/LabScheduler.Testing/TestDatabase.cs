@@ -27,8 +27,8 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>A data source for the test's own queries (checks behind the grains' backs).</summary>
     public NpgsqlDataSource DataSource { get; }
 
-    /// <summary>Creates and migrates a new database named after <paramref name="purpose"/>.</summary>
-    public static async Task<TestDatabase> CreateAsync(string purpose)
+    /// <summary>Creates and migrates a new database named after <paramref name="purpose"/> (up to <paramref name="throughVersion"/> when given).</summary>
+    public static async Task<TestDatabase> CreateAsync(string purpose, int? throughVersion = null)
     {
         var server = Environment.GetEnvironmentVariable("LABSCHED_TEST_DB");
         if (string.IsNullOrWhiteSpace(server))
@@ -46,7 +46,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
         var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
         var database = new TestDatabase(server, name, connectionString);
-        await new MigrationRunner(database.DataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync();
+        await new MigrationRunner(database.DataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync(throughVersion);
         return database;
     }
 

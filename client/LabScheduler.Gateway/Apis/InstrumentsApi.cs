@@ -125,10 +125,10 @@ public static class InstrumentsApi
             return ApiProblem.Validation(input.Errors);
         }
 
+        // From the catalog table: listing activates no instrument.
         var entries = await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key)
-            .FindInstrumentsAsync(new InstrumentFilter { Category = category, LabId = labId, MemberState = memberState }, after, take + 1);
-        var instruments = await Task.WhenAll(entries.Take(take).Select(e => grains.GetGrain<IInstrumentGrain>(e.Id).GetAsync()));
-        var items = instruments.OfType<InstrumentView>().Select(InstrumentResponse.Of).ToList();
+            .ListInstrumentsAsync(new InstrumentFilter { Category = category, LabId = labId, MemberState = memberState }, after, take + 1);
+        var items = entries.Take(take).Select(InstrumentResponse.Of).ToList();
         return TypedResults.Ok(new Page<InstrumentResponse>(items, entries.Count > take ? Cursor.Encode(entries[take - 1].Id) : null));
     }
 

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using NodaTime;
-using NodaTime.Serialization.SystemTextJson;
+using LabScheduler.Persistence.Json;
 using Orleans.Storage;
 
 namespace LabScheduler.Silo.Hosting;
@@ -13,7 +11,7 @@ namespace LabScheduler.Silo.Hosting;
 public sealed class JsonGrainStateSerializer : IGrainStorageSerializer
 {
     /// <summary>The options used for grain state: camelCase, enums as strings, NodaTime in ISO forms.</summary>
-    public static JsonSerializerOptions Options { get; } = CreateOptions();
+    public static JsonSerializerOptions Options => StoredJson.Options;
 
     public BinaryData Serialize<T>(T? input) => BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(input, Options));
 
@@ -21,15 +19,4 @@ public sealed class JsonGrainStateSerializer : IGrainStorageSerializer
         input.ToMemory().Length == 0
             ? Activator.CreateInstance<T>()
             : JsonSerializer.Deserialize<T>(input.ToMemory().Span, Options) ?? Activator.CreateInstance<T>();
-
-    private static JsonSerializerOptions CreateOptions()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
-        {
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        };
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
-        options.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
-        return options;
-    }
 }

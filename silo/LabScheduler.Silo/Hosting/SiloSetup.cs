@@ -74,6 +74,8 @@ public static class SiloSetup
     {
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         services.AddSingleton<BookingStore>();
+        services.AddSingleton<LabScheduler.Persistence.Instruments.InstrumentStore>();
+        services.AddSingleton<LabScheduler.Persistence.Instruments.CatalogQueries>();
         services.AddSingleton<LabScheduler.Persistence.Schedule.ScheduleQueries>();
         services.AddSingleton<LabScheduler.Persistence.Directory.DirectoryStore>();
         services.AddSingleton<LabScheduler.Persistence.Waitlist.WaitlistStore>();

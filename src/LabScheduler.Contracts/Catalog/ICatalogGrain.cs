@@ -7,8 +7,8 @@ using NodaTime;
 namespace LabScheduler.Contracts.Catalog;
 
 /// <summary>
-/// The small index of labs and instruments (one grain, key <see cref="Key"/>), so that lists
-/// and searches never activate every instrument. Labs and instruments report to it; it calls no one.
+/// The catalog of labs and instruments (key <see cref="Key"/>), read from indexed tables, so that
+/// lists and searches never activate an instrument. Instruments write their own rows; labs report here.
 /// </summary>
 public interface ICatalogGrain : IGrainWithStringKey
 {
@@ -18,17 +18,17 @@ public interface ICatalogGrain : IGrainWithStringKey
     [InternalOnly]
     Task UpsertLabAsync(LabEntry lab);
 
-    /// <summary>Adds or updates an instrument's entry.</summary>
-    [InternalOnly]
-    Task UpsertInstrumentAsync(InstrumentEntry instrument);
-
     /// <summary>Labs by id, after <paramref name="afterId"/>, at most <paramref name="limit"/>.</summary>
     [Orleans.Concurrency.ReadOnly]
     Task<IReadOnlyList<LabEntry>> ListLabsAsync(string? afterId, int limit);
 
-    /// <summary>Instruments by id matching every filter given, after <paramref name="afterId"/>.</summary>
+    /// <summary>Catalog entries (what slot search needs) by id matching every filter given, after <paramref name="afterId"/>.</summary>
     [Orleans.Concurrency.ReadOnly]
     Task<IReadOnlyList<InstrumentEntry>> FindInstrumentsAsync(InstrumentFilter filter, string? afterId, int limit);
+
+    /// <summary>Instruments as the API shows them, by id matching every filter given, after <paramref name="afterId"/>.</summary>
+    [Orleans.Concurrency.ReadOnly]
+    Task<IReadOnlyList<InstrumentView>> ListInstrumentsAsync(InstrumentFilter filter, string? afterId, int limit);
 }
 
 [GenerateSerializer, Immutable, Alias("ls.LabEntry")]
@@ -59,17 +59,8 @@ public sealed record InstrumentEntry
 
     [Id(7)] public OpeningHours OpeningHours { get; init; } = OpeningHours.AlwaysOpen;
 
+    /// <summary>The blackouts that overlap the filter's <see cref="InstrumentFilter.BlackoutsOver"/> (none without it).</summary>
     [Id(8)] public IReadOnlyList<Interval> Blackouts { get; init; } = [];
-
-    [Id(9)] public IReadOnlyList<string> AuthorizedUsers { get; init; } = [];
-
-    public bool Equals(InstrumentEntry? other) =>
-        other is not null && Id == other.Id && LabId == other.LabId && Category == other.Category && MemberState == other.MemberState
-        && Status == other.Status && TimeZone == other.TimeZone && Rules == other.Rules
-        && OpeningHours.Weekly.SequenceEqual(other.OpeningHours.Weekly) && OpeningHours.ClosedDates.SequenceEqual(other.OpeningHours.ClosedDates)
-        && Blackouts.SequenceEqual(other.Blackouts) && AuthorizedUsers.SequenceEqual(other.AuthorizedUsers);
-
-    public override int GetHashCode() => HashCode.Combine(Id, Status, Rules);
 }
 
 [GenerateSerializer, Immutable, Alias("ls.InstrumentFilter")]
@@ -80,4 +71,10 @@ public sealed record InstrumentFilter
     [Id(1)] public string? LabId { get; init; }
 
     [Id(2)] public string? MemberState { get; init; }
+
+    /// <summary>Entries carry the blackouts that overlap this window.</summary>
+    [Id(3)] public Interval? BlackoutsOver { get; init; }
+
+    /// <summary>Only instruments this user may book: active, and signed off where training is required.</summary>
+    [Id(4)] public string? BookableBy { get; init; }
 }

@@ -22,7 +22,10 @@ public interface ITeamGrain : IGrainWithStringKey
     [Orleans.Concurrency.AlwaysInterleave]
     Task<bool> IsMemberAsync(string userId);
 
-    /// <summary>Sets the team's monthly quota on an instrument; called by the instrument grain once it checked the actor.</summary>
+    /// <summary>
+    /// Tells the team that its quota on an instrument changed; the instrument grain calls it after it
+    /// stored the quota (the quota's row is its one owner; the team keeps a copy for its view).
+    /// </summary>
     [InternalOnly]
-    Task<CommandResult<TeamView>> SetQuotaAsync(string instrumentId, int minutesPerMonth);
+    Task QuotaChangedAsync(string instrumentId, int minutesPerMonth);
 }

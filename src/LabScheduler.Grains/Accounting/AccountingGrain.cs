@@ -161,7 +161,9 @@ public sealed class AccountingGrain(
             return new Problem(ErrorCodes.Forbidden, "Utilization reports are for administrators, and for managers about their own labs.");
         }
 
-        var entries = (await GrainFactory.GetGrain<ICatalogGrain>(ICatalogGrain.Key).FindInstrumentsAsync(new InstrumentFilter { LabId = labId }, null, int.MaxValue))
+        // Blackouts of the months asked, in any zone (a day either side covers every offset).
+        var span = new Interval(from.AtMidnight().InUtc().ToInstant() - Duration.FromDays(1), to.AtMidnight().InUtc().ToInstant() + Duration.FromDays(1));
+        var entries = (await GrainFactory.GetGrain<ICatalogGrain>(ICatalogGrain.Key).FindInstrumentsAsync(new InstrumentFilter { LabId = labId, BlackoutsOver = span }, null, int.MaxValue))
             .Where(e => access.IsAdmin || access.Manages(e.LabId))
             .ToList();
 

@@ -27,10 +27,16 @@ public sealed class SlotSearchGrain(BookingStore store, IClock clock) : Grain, I
             return []; // Books for no team: no instrument is bookable.
         }
 
-        var entries = (await GrainFactory.GetGrain<ICatalogGrain>(ICatalogGrain.Key)
-                .FindInstrumentsAsync(new InstrumentFilter { Category = query.Category, MemberState = query.MemberState }, null, int.MaxValue))
-            .Where(e => e.Status == InstrumentStatus.Active && (!e.Rules.RequiresAuthorization || e.AuthorizedUsers.Contains(actor.UserId)))
-            .ToList();
+        var entries = await GrainFactory.GetGrain<ICatalogGrain>(ICatalogGrain.Key).FindInstrumentsAsync(
+            new InstrumentFilter
+            {
+                Category = query.Category,
+                MemberState = query.MemberState,
+                BookableBy = actor.UserId,
+                BlackoutsOver = new Interval(query.Window.Start - BufferReach, query.Window.End + BufferReach),
+            },
+            null,
+            int.MaxValue);
         if (entries.Count == 0)
         {
             return [];

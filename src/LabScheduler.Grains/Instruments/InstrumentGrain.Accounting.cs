@@ -33,7 +33,7 @@ public sealed partial class InstrumentGrain
         }
 
         var key = Shares.KeyFor(rules, teamState);
-        var zone = LabTime.FindZone(state.State.TimeZone).Value;
+        var zone = Zone;
         var warnings = new List<string>();
         foreach (var month in Months.Asked(intervals, zone))
         {
@@ -62,8 +62,8 @@ public sealed partial class InstrumentGrain
     {
         var span = Months.Span(month, zone);
         var open = (long)IntervalMath.Subtract(
-                IntervalMath.Normalize(state.State.OpeningHours.OpenIntervals(span, zone)),
-                IntervalMath.Normalize(state.State.Blackouts.Select(b => b.Interval)))
+                IntervalMath.Normalize(_row!.OpeningHours.OpenIntervals(span, zone)),
+                IntervalMath.Normalize((await BlackoutsOverAsync(span)).Select(b => b.Interval)))
             .Sum(i => i.Duration.TotalMinutes);
         return Shares.Standings(rules, open, await store.MinutesByStateAsync(Id, span));
     }
@@ -75,7 +75,7 @@ public sealed partial class InstrumentGrain
             return refused;
         }
 
-        var standings = await ShareStandingsAsync(month, state.State.Definition!.Rules, LabTime.FindZone(state.State.TimeZone).Value);
+        var standings = await ShareStandingsAsync(month, _row!.Definition.Rules, Zone);
         return CommandResult<IReadOnlyList<ShareUse>>.Ok(
             [.. standings.Select(s => new ShareUse(s.Key, s.Percent, s.EntitledMinutes, s.BookedMinutes, s.UsedMinutes))]);
     }
@@ -83,12 +83,12 @@ public sealed partial class InstrumentGrain
     /// <summary>quota.exceeded when the team's minutes on this instrument in any month touched would pass its quota.</summary>
     private async Task<Problem?> QuotaProblemAsync(string teamId, IReadOnlyList<Interval> intervals, BookingRules rules)
     {
-        if (!state.State.Quotas.TryGetValue(teamId, out var quota))
+        if (!_quotas.TryGetValue(teamId, out var quota))
         {
             return null;
         }
 
-        foreach (var month in Months.Asked(intervals, LabTime.FindZone(state.State.TimeZone).Value))
+        foreach (var month in Months.Asked(intervals, Zone))
         {
             var used = await store.TeamMinutesAsync(teamId, Id, month.Span, rules.ChargeNoShow);
             if (!Quotas.Allows(quota, used, month.AskedMinutes))
@@ -104,14 +104,14 @@ public sealed partial class InstrumentGrain
     /// <summary>The ledger row a completion or no-show writes, at the team's tariff; null when the policy charges nothing.</summary>
     private async Task<LedgerEntry?> LedgerEntryAsync(Booking booking, BookingStatus target, Instant? endedAt, Instant now, string? kind = null)
     {
-        var definition = state.State.Definition!;
+        var definition = _row!.Definition;
         // The tariff is the one of the team's country when it booked (as shares count it), not of today's.
         var teamState = booking.TeamState is { Length: > 0 } stored ? stored
             : (await GrainFactory.GetGrain<ITeamGrain>(booking.TeamId).GetAsync())?.Profile.MemberState ?? "";
-        var tariff = Charging.TariffFor(teamState, state.State.MemberState, state.State.PartnerStates);
+        var tariff = Charging.TariffFor(teamState, _row!.MemberState, _row!.PartnerStates);
         Interval? actual = target == BookingStatus.Completed && endedAt is { } end ? Pricing.Session(booking.Interval, booking.CheckedInAt, end) : null;
         var charge = Charging.For(
-            booking.Interval, actual, target == BookingStatus.NoShow, definition.Rules.Charging, tariff, definition.Rates.For(tariff), LabTime.FindZone(state.State.TimeZone).Value);
+            booking.Interval, actual, target == BookingStatus.NoShow, definition.Rules.Charging, tariff, definition.Rates.For(tariff), Zone);
         return charge is null ? null : new LedgerEntry
         {
             Id = Guid.CreateVersion7(),
@@ -120,8 +120,8 @@ public sealed partial class InstrumentGrain
             TeamId = booking.TeamId,
             TeamState = teamState,
             InstrumentId = Id,
-            LabId = state.State.LabId,
-            LabState = state.State.MemberState,
+            LabId = LabId,
+            LabState = _row!.MemberState,
             Tariff = tariff.ToString().ToLowerInvariant(),
             BookedMinutes = charge.BookedMinutes,
             ActualMinutes = charge.ActualMinutes,

@@ -19,7 +19,7 @@ public sealed partial class InstrumentGrain
 {
     async Task<CommandResult<Booking>> IInstrumentGrain.BookAsync(Actor actor, BookCommand command)
     {
-        if (state.State.Definition is not { } definition)
+        if (_row?.Definition is not { } definition)
         {
             return Checks.NotFound("instrument", Id);
         }
@@ -77,7 +77,7 @@ public sealed partial class InstrumentGrain
             return Checks.NotFound("booking", bookingId.ToString());
         }
 
-        var manages = (await Rights.OfAsync(GrainFactory, actor)).Manages(state.State.LabId);
+        var manages = (await Rights.OfAsync(GrainFactory, actor)).Manages(LabId);
         if (booking.UserId != actor.UserId && !manages)
         {
             return new Problem(ErrorCodes.Forbidden, "Only the booker, the lab's managers and administrators may cancel a booking.");
@@ -89,7 +89,7 @@ public sealed partial class InstrumentGrain
     // Every cancellation, single or of a series, goes through the one rule of who may cancel when and what it costs.
     private async Task<CommandResult<Booking>> CancelOneAsync(Actor actor, Booking booking, string? reason, bool byManager)
     {
-        var rules = state.State.Definition?.Rules ?? BookingRules.Default;
+        var rules = _row?.Definition?.Rules ?? BookingRules.Default;
         var kind = Cancellation.Decide(byManager, Now(), booking.Interval, rules.CancelDeadlineHours);
         if (!kind.IsSuccess)
         {
@@ -209,7 +209,7 @@ public sealed partial class InstrumentGrain
             return new Problem(ErrorCodes.NotTeamMember, $"User '{actor.UserId}' is not a member of team '{teamId}'.");
         }
 
-        if (rules.RequiresAuthorization && !state.State.AuthorizedUsers.Contains(actor.UserId))
+        if (rules.RequiresAuthorization && !_authorized.Contains(actor.UserId))
         {
             return new Problem(ErrorCodes.NotAuthorizedOnInstrument, $"User '{actor.UserId}' has no training sign-off on '{Id}'.");
         }
@@ -265,7 +265,7 @@ public sealed partial class InstrumentGrain
     {
         Id = Guid.CreateVersion7(),
         InstrumentId = Id,
-        LabId = state.State.LabId,
+        LabId = LabId,
         TeamId = teamId,
         UserId = actor.UserId,
         Status = rules.RequiresApproval ? BookingStatus.Pending : BookingStatus.Confirmed,

@@ -18,7 +18,7 @@ public sealed partial class InstrumentGrain
 {
     async Task<CommandResult<Series>> IInstrumentGrain.BookSeriesAsync(Actor actor, SeriesCommand command)
     {
-        if (state.State.Definition is not { } definition)
+        if (_row?.Definition is not { } definition)
         {
             return Checks.NotFound("instrument", Id);
         }
@@ -43,7 +43,7 @@ public sealed partial class InstrumentGrain
             return refused;
         }
 
-        var zone = LabTime.FindZone(state.State.TimeZone).Value;
+        var zone = Zone;
         var occurrences = SeriesExpansion.Expand(command.First, rule.Value, zone);
         if (occurrences.Count == 0)
         {
@@ -122,7 +122,7 @@ public sealed partial class InstrumentGrain
             return Checks.NotFound("series", seriesId.ToString());
         }
 
-        var manages = (await Rights.OfAsync(GrainFactory, actor)).Manages(state.State.LabId);
+        var manages = (await Rights.OfAsync(GrainFactory, actor)).Manages(LabId);
         if (members[0].UserId != actor.UserId && !manages)
         {
             return new Problem(ErrorCodes.Forbidden, "Only the booker, the lab's managers and administrators may cancel a series.");

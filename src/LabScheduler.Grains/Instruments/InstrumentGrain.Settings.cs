@@ -6,6 +6,7 @@ using LabScheduler.Domain.Availability;
 using LabScheduler.Domain.Bookings;
 using LabScheduler.Domain.Errors;
 using LabScheduler.Grains.Common;
+using LabScheduler.Persistence.Instruments;
 using NodaTime;
 
 namespace LabScheduler.Grains.Instruments;
@@ -18,7 +19,7 @@ public sealed partial class InstrumentGrain
 {
     async Task<CommandResult<InstrumentView>> IInstrumentGrain.InitializeAsync(InstrumentDefinition definition, LabPlacement lab)
     {
-        if (state.State.Definition is not null)
+        if (_row is not null)
         {
             return Checks.Exists("instrument", Id);
         }
@@ -35,15 +36,24 @@ public sealed partial class InstrumentGrain
             return problem;
         }
 
-        state.State.Definition = definition;
-        state.State.LabId = lab.LabId;
-        state.State.TimeZone = lab.TimeZone;
-        state.State.MemberState = lab.MemberState;
-        state.State.PartnerStates = [.. lab.PartnerStates];
+        var row = new InstrumentRow
+        {
+            Definition = definition,
+            LabId = lab.LabId,
+            TimeZone = lab.TimeZone,
+            MemberState = lab.MemberState,
+            PartnerStates = [.. lab.PartnerStates],
+            Version = 1,
+        };
         await store.SetLimitsAsync(Id, definition.Rules.Capacity, definition.Rules.BufferMinutes, []);
-        await state.WriteStateAsync();
-        await ReportToCatalogAsync(definition);
-        return CommandResult<InstrumentView>.Ok(View(definition));
+        if (!await instruments.InsertAsync(row, audit: null))
+        {
+            return Checks.Exists("instrument", Id);
+        }
+
+        _row = row;
+        _blackoutsFrom = Now() - BlackoutMemory;
+        return CommandResult<InstrumentView>.Ok(View(row));
     }
 
     async Task<CommandResult<InstrumentView>> IInstrumentGrain.UpdateAsync(Actor actor, InstrumentPatch patch)
@@ -54,72 +64,103 @@ public sealed partial class InstrumentGrain
             return problem;
         }
 
-        if (patch.Rules is { } rules && state.State.Definition is { } current)
+        if (patch.Rules is { } rules && _row is { } current)
         {
             if (await RefuseUnlessManager(actor, "change instruments") is { } refused)
             {
                 return refused;
             }
 
-            if (await ChangeLimitsAsync(actor, current.Rules, rules, patch.CancelConflicting) is { } conflict)
+            if (await ChangeLimitsAsync(actor, current.Definition.Rules, rules, patch.CancelConflicting) is { } conflict)
             {
                 return conflict;
             }
         }
 
-        return await ChangeSettings(actor, "change instruments", () =>
+        return await ChangeSettingsAsync(actor, "change instruments", row => row with
         {
-            var definition = state.State.Definition!;
-            state.State.Definition = definition with
+            Definition = row.Definition with
             {
-                Name = patch.Name ?? definition.Name,
-                Category = patch.Category ?? definition.Category,
-                Rates = patch.Rates ?? definition.Rates,
-                Rules = patch.Rules ?? definition.Rules,
-            };
-            state.State.Status = patch.Status ?? state.State.Status;
+                Name = patch.Name ?? row.Definition.Name,
+                Category = patch.Category ?? row.Definition.Category,
+                Rates = patch.Rates ?? row.Definition.Rates,
+                Rules = patch.Rules ?? row.Definition.Rules,
+            },
+            Status = patch.Status ?? row.Status,
         },
         patch);
     }
 
     Task<CommandResult<InstrumentView>> IInstrumentGrain.SetOpeningHoursAsync(Actor actor, OpeningHours hours) =>
-        ChangeSettings(actor, "set opening hours", () => state.State.OpeningHours = hours, hours);
+        ChangeSettingsAsync(actor, "set opening hours", row => row with { OpeningHours = hours }, hours);
 
-    Task<CommandResult<InstrumentView>> IInstrumentGrain.SetAuthorizationAsync(Actor actor, string userId, bool authorized) =>
-        Checks.Id(userId, "userId") is { } problem
-            ? Task.FromResult<CommandResult<InstrumentView>>(problem)
-            : ChangeSettings(actor, "record training sign-offs", () =>
-            {
-                state.State.AuthorizedUsers.Remove(userId);
-                if (authorized)
-                {
-                    state.State.AuthorizedUsers.Add(userId);
-                }
-            },
-            new { userId, authorized });
-
-    async Task<CommandResult<int>> IInstrumentGrain.SetTeamQuotaAsync(Actor actor, string teamId, int minutesPerMonth)
+    async Task<CommandResult<InstrumentView>> IInstrumentGrain.SetAuthorizationAsync(Actor actor, string userId, bool authorized)
     {
-        if (await RefuseUnlessManager(actor, "set quotas on this instrument") is { } refused)
+        if (Checks.Id(userId, "userId") is { } problem)
+        {
+            return problem;
+        }
+
+        const string What = "record training sign-offs";
+        if (await RefuseUnlessManager(actor, What) is { } refused)
         {
             return refused;
         }
 
-        var set = await GrainFactory.GetGrain<ITeamGrain>(teamId).SetQuotaAsync(Id, minutesPerMonth);
-        if (!set.IsSuccess)
+        // Copy, store, then swap: an access check in between sees the grant only once it is stored.
+        var next = _authorized.ToHashSet();
+        if (authorized)
         {
-            return set.Problem!;
+            next.Add(userId);
+        }
+        else
+        {
+            next.Remove(userId);
         }
 
-        state.State.Quotas[teamId] = minutesPerMonth;
-        await state.WriteStateAsync();
-        await audit.RecordAsync(actor, "instrument", Id, "set quota", new { teamId, minutesPerMonth });
+        if (await StoreSettingAsync(() => instruments.SetAuthorizationAsync(Id, userId, authorized, AuditOf(actor, "instrument", Id, What, new { userId, authorized }))) is { } failed)
+        {
+            return failed;
+        }
+
+        _authorized = next;
+        return CommandResult<InstrumentView>.Ok(View(_row!));
+    }
+
+    async Task<CommandResult<int>> IInstrumentGrain.SetTeamQuotaAsync(Actor actor, string teamId, int minutesPerMonth)
+    {
+        const string What = "set quotas on this instrument";
+        if (await RefuseUnlessManager(actor, What) is { } refused)
+        {
+            return refused;
+        }
+
+        if (minutesPerMonth < 0)
+        {
+            return new Problem(ErrorCodes.Validation, "minutesPerMonth must not be negative.");
+        }
+
+        var team = GrainFactory.GetGrain<ITeamGrain>(teamId);
+        if (await team.GetAsync() is null)
+        {
+            return Checks.NotFound("team", teamId);
+        }
+
+        // The quota's one owner is its row; the team's view of its quotas is told after it is stored.
+        if (await StoreSettingAsync(() => instruments.SetQuotaAsync(Id, teamId, minutesPerMonth, AuditOf(actor, "instrument", Id, "set quota", new { teamId, minutesPerMonth }))) is { } failed)
+        {
+            return failed;
+        }
+
+        _quotas = new Dictionary<string, int>(_quotas) { [teamId] = minutesPerMonth };
+        await team.QuotaChangedAsync(Id, minutesPerMonth);
         return CommandResult<int>.Ok(minutesPerMonth);
     }
 
     async Task<CommandResult<Blackout>> IInstrumentGrain.AddBlackoutAsync(Actor actor, Interval interval, string reason, bool cancelConflicting, Guid? blackoutId)
     {
-        if (blackoutId is { } requested && state.State.Blackouts.FirstOrDefault(b => b.Id == requested) is { } existing)
+        if (blackoutId is { } requested
+            && (_blackouts.FirstOrDefault(b => b.Id == requested) ?? await instruments.FindBlackoutAsync(Id, requested)) is { } existing)
         {
             if (existing.Interval != interval)
             {
@@ -164,21 +205,22 @@ public sealed partial class InstrumentGrain
         }
 
         // The blackout is in force before the bookings it hits are cancelled, so freed time is not offered inside it.
+        // Not stored, not in force: memory takes the blackout only once its row is committed.
         var blackout = new Blackout(blackoutId ?? Guid.CreateVersion7(), interval, reason);
-        state.State.Blackouts.Add(blackout);
-        try
+        var audited = AuditOf(actor, "instrument", Id, "blackout", new { blackout.Id, start = interval.Start.ToString(), end = interval.End.ToString(), reason });
+        var inserted = false;
+        if (await StoreSettingAsync(async () => inserted = await instruments.InsertBlackoutAsync(Id, blackout, audited)) is { } failed)
         {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // Not stored, so not in force: memory stays as storage is.
-            state.State.Blackouts.Remove(blackout);
-            throw;
+            return failed;
         }
 
-        await ReportToCatalogAsync(state.State.Definition!);
-        await audit.RecordAsync(actor, "instrument", Id, "blackout", new { blackout.Id, start = interval.Start.ToString(), end = interval.End.ToString(), reason });
+        if (!inserted)
+        {
+            // The same id was stored a moment ago by a request this activation did not see.
+            return Checks.Exists("blackout", blackout.Id.ToString());
+        }
+
+        _blackouts = [.. _blackouts.Append(blackout).OrderBy(b => b.Interval.Start)];
         LogBlackout(logger, Id, interval.Start, interval.End, hit.Count);
         return await CancelUnderBlackoutAsync(actor, blackout);
     }
@@ -203,43 +245,43 @@ public sealed partial class InstrumentGrain
 
     private async Task<Problem?> RefuseUnlessManager(Actor actor, string what)
     {
-        if (state.State.Definition is null)
+        if (_row?.Definition is null)
         {
             return Checks.NotFound("instrument", Id);
         }
 
-        return (await Rights.OfAsync(GrainFactory, actor)).Manages(state.State.LabId) ? null : Rights.ManagersOnly(state.State.LabId, what);
+        return (await Rights.OfAsync(GrainFactory, actor)).Manages(LabId) ? null : Rights.ManagersOnly(LabId, what);
     }
 
-    private async Task<CommandResult<InstrumentView>> ChangeSettings(Actor actor, string what, Action change, object? details = null)
+    /// <summary>
+    /// Copy, change the copy, store it, then swap: a failed or refused write leaves the grain as it
+    /// was, and nothing that reads the settings in between sees a change that is not stored.
+    /// </summary>
+    private async Task<CommandResult<InstrumentView>> ChangeSettingsAsync(Actor actor, string what, Func<InstrumentRow, InstrumentRow> change, object? details = null)
     {
         if (await RefuseUnlessManager(actor, what) is { } refused)
         {
             return refused;
         }
 
-        change();
-        await state.WriteStateAsync();
-        await ReportToCatalogAsync(state.State.Definition!);
-        await audit.RecordAsync(actor, "instrument", Id, what, details);
-        return CommandResult<InstrumentView>.Ok(View(state.State.Definition!));
-    }
-
-    // The catalog keeps what slot search needs, so a search never activates instruments.
-    private Task ReportToCatalogAsync(InstrumentDefinition definition) =>
-        GrainFactory.GetGrain<ICatalogGrain>(ICatalogGrain.Key).UpsertInstrumentAsync(new InstrumentEntry
+        var current = _row!;
+        var next = change(current) with { Version = current.Version + 1 };
+        var stored = false;
+        if (await StoreSettingAsync(async () => stored = await instruments.UpdateAsync(next, AuditOf(actor, "instrument", Id, what, details ?? new { }))) is { } failed)
         {
-            Id = Id,
-            LabId = state.State.LabId,
-            Category = definition.Category,
-            MemberState = state.State.MemberState,
-            Status = state.State.Status,
-            TimeZone = state.State.TimeZone,
-            Rules = definition.Rules,
-            OpeningHours = state.State.OpeningHours,
-            Blackouts = [.. state.State.Blackouts.Select(b => b.Interval)],
-            AuthorizedUsers = [.. state.State.AuthorizedUsers],
-        });
+            return failed;
+        }
+
+        if (!stored)
+        {
+            // Another activation changed the row since this one read it: take the stored settings and let the caller decide again.
+            await ReloadSettingsAsync();
+            return new Problem(ErrorCodes.Unavailable, "The instrument's settings changed elsewhere a moment ago; try again.");
+        }
+
+        _row = next;
+        return CommandResult<InstrumentView>.Ok(View(next));
+    }
 
     private static Problem? Validate(string? name, string? category, Rates? rates, BookingRules? rules, bool partial = false)
     {

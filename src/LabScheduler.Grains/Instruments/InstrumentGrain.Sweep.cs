@@ -14,7 +14,7 @@ public sealed partial class InstrumentGrain
 {
     async Task<int> IInstrumentGrain.SweepAsync()
     {
-        if (state.State.Definition is not { } definition)
+        if (_row?.Definition is not { } definition)
         {
             return 0;
         }

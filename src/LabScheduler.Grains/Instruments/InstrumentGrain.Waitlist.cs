@@ -20,7 +20,7 @@ public sealed partial class InstrumentGrain
 
     async Task<CommandResult<WaitlistEntry>> IInstrumentGrain.JoinWaitlistAsync(Actor actor, WaitlistCommand command)
     {
-        if (state.State.Definition is not { } definition)
+        if (_row?.Definition is not { } definition)
         {
             return Checks.NotFound("instrument", Id);
         }
@@ -73,7 +73,7 @@ public sealed partial class InstrumentGrain
 
     async Task<CommandResult<Booking>> IInstrumentGrain.AcceptOfferAsync(Actor actor, Guid entryId)
     {
-        if (state.State.Definition is not { } definition || _waitlist.FirstOrDefault(w => w.Id == entryId) is not { } entry)
+        if (_row?.Definition is not { } definition || _waitlist.FirstOrDefault(w => w.Id == entryId) is not { } entry)
         {
             return Checks.NotFound("waitlist entry", entryId.ToString());
         }
@@ -107,7 +107,7 @@ public sealed partial class InstrumentGrain
             return Checks.NotFound("waitlist entry", entryId.ToString());
         }
 
-        if (entry.UserId != actor.UserId && !(await Rights.OfAsync(GrainFactory, actor)).Manages(state.State.LabId))
+        if (entry.UserId != actor.UserId && !(await Rights.OfAsync(GrainFactory, actor)).Manages(LabId))
         {
             return new Problem(ErrorCodes.Forbidden, "Only the waiter, the lab's managers and administrators may withdraw an entry.");
         }
@@ -122,7 +122,7 @@ public sealed partial class InstrumentGrain
     /// <summary>Offers (or books) freed time to the waiters, oldest first, whose interval now fits.</summary>
     private async Task OfferFreedTimeAsync()
     {
-        if (state.State.Definition is not { } definition)
+        if (_row?.Definition is not { } definition)
         {
             return;
         }

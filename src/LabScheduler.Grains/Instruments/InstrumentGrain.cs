@@ -6,6 +6,7 @@ using LabScheduler.Domain.Errors;
 using LabScheduler.Domain.Time;
 using LabScheduler.Grains.Common;
 using LabScheduler.Persistence.Bookings;
+using LabScheduler.Persistence.Instruments;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 
@@ -13,16 +14,17 @@ namespace LabScheduler.Grains.Instruments;
 
 /// <inheritdoc cref="IInstrumentGrain"/>
 /// <remarks>
-/// The single writer of its instrument's bookings: conflicts are answered from the in-memory
-/// <see cref="BookingCalendar"/>, and every change is committed to the bookings table before
-/// it is acknowledged. Should the database refuse a write that memory allowed (another
-/// activation wrote first), the grain reloads its calendar and answers from the truth.
+/// The single writer of its instrument's bookings and settings: conflicts are answered from the
+/// in-memory <see cref="BookingCalendar"/>, and every change is committed before it is
+/// acknowledged. Should the database refuse a write that memory allowed (another activation wrote
+/// first), the grain reloads from the truth. Its settings are its row in the instruments table
+/// (which is also the catalog's entry), its blackouts, sign-offs and quotas rows of their own, so
+/// nothing it keeps grows with history.
 /// </remarks>
 public sealed partial class InstrumentGrain(
-    [PersistentState("instrument", StorageNames.Default)] IPersistentState<InstrumentState> state,
+    InstrumentStore instruments,
     BookingStore store,
     LabScheduler.Persistence.Waitlist.WaitlistStore waitlist,
-    Auditor audit,
     IClock clock,
     ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
 {
@@ -35,29 +37,45 @@ public sealed partial class InstrumentGrain(
     // Check-in opens this long before the start.
     private static readonly Duration CheckInWindow = Duration.FromMinutes(15);
 
+    // How far back memory keeps blackouts: far enough for the share check of this month; reports of older months read the table.
+    private static readonly Duration BlackoutMemory = Duration.FromDays(62);
+
     private readonly BookingCalendar _calendar = new();
     private readonly Dictionary<Guid, Booking> _holding = [];
 
+    // The stored settings, swapped whole after each stored change (null: no such instrument).
+    private InstrumentRow? _row;
+    private IReadOnlySet<string> _authorized = new HashSet<string>();
+    private IReadOnlyDictionary<string, int> _quotas = new Dictionary<string, int>();
+
+    // Blackouts that end after _blackoutsFrom, by start.
+    private IReadOnlyList<Blackout> _blackouts = [];
+    private Instant _blackoutsFrom;
+
     private string Id => this.GetPrimaryKeyString();
+
+    private string LabId => _row?.LabId ?? "";
+
+    private DateTimeZone Zone => LabTime.FindZone(_row!.TimeZone).Value;
 
     // Whole milliseconds: what PostgreSQL stores is what the caller was told.
     private Instant Now() => Instant.FromUnixTimeMilliseconds(clock.GetCurrentInstant().ToUnixTimeMilliseconds());
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.RecordExists)
+        await ReloadSettingsAsync();
+        if (_row is not { } row)
         {
-            await ReloadCalendarAsync(cancellationToken);
-            await LoadWaitlistAsync(cancellationToken);
-            if (state.State.Definition is { } definition)
-            {
-                await EnsureLimitsAsync(definition.Rules);
-            }
+            return;
         }
+
+        await ReloadCalendarAsync(cancellationToken);
+        await LoadWaitlistAsync(cancellationToken);
+        await EnsureLimitsAsync(row.Definition.Rules);
     }
 
     Task<InstrumentView?> IInstrumentGrain.GetAsync() =>
-        Task.FromResult(state.State.Definition is { } definition ? View(definition) : null);
+        Task.FromResult(_row is { } row ? View(row) : null);
 
     Task<Booking?> IInstrumentGrain.GetBookingAsync(Guid bookingId) => FindBookingAsync(bookingId);
 
@@ -66,7 +84,7 @@ public sealed partial class InstrumentGrain(
 
     Task<IReadOnlyList<Interval>> IInstrumentGrain.GetFreeAsync(Interval window)
     {
-        if (state.State.Definition is not { } definition)
+        if (_row?.Definition is not { } definition)
         {
             return Task.FromResult<IReadOnlyList<Interval>>([]);
         }
@@ -120,22 +138,28 @@ public sealed partial class InstrumentGrain(
     }
 
     private InstrumentSchedule Schedule(InstrumentDefinition definition) => new(
-        LabTime.FindZone(state.State.TimeZone).Value,
+        Zone,
         definition.Rules,
-        state.State.OpeningHours,
-        [.. state.State.Blackouts.Select(b => b.Interval)],
-        state.State.Status == InstrumentStatus.Active);
+        _row!.OpeningHours,
+        [.. _blackouts.Select(b => b.Interval)],
+        _row.Status == InstrumentStatus.Active);
 
-    private InstrumentView View(InstrumentDefinition definition) => new()
+    /// <summary>The blackouts that overlap a span: from memory when it keeps that far back, else from the table.</summary>
+    private async Task<IReadOnlyList<Blackout>> BlackoutsOverAsync(Interval span) =>
+        span.Start >= _blackoutsFrom
+            ? [.. _blackouts.Where(b => IntervalMath.Overlaps(b.Interval, span))]
+            : await instruments.BlackoutsAsync(Id, span);
+
+    private InstrumentView View(InstrumentRow row) => new()
     {
-        Definition = definition,
-        LabId = state.State.LabId,
-        TimeZone = state.State.TimeZone,
-        MemberState = state.State.MemberState,
-        Status = state.State.Status,
-        OpeningHours = state.State.OpeningHours,
-        Blackouts = [.. state.State.Blackouts],
-        AuthorizedUsers = [.. state.State.AuthorizedUsers],
+        Definition = row.Definition,
+        LabId = row.LabId,
+        TimeZone = row.TimeZone,
+        MemberState = row.MemberState,
+        Status = row.Status,
+        OpeningHours = row.OpeningHours,
+        Blackouts = [.. _blackouts],
+        AuthorizedUsers = [.. _authorized],
     };
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Instrument {InstrumentId} booked {BookingId} from {Start} to {End}")]

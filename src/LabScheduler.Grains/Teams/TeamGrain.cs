@@ -4,6 +4,7 @@ using LabScheduler.Contracts.Users;
 using LabScheduler.Domain.Errors;
 using LabScheduler.Grains.Common;
 using LabScheduler.Persistence.Directory;
+using LabScheduler.Persistence.Instruments;
 
 namespace LabScheduler.Grains.Teams;
 
@@ -13,17 +14,27 @@ public sealed class TeamState
     public TeamProfile? Profile { get; set; }
 
     public List<string> Members { get; set; } = [];
-
-    public Dictionary<string, int> Quotas { get; set; } = [];
 }
 
 /// <inheritdoc cref="ITeamGrain"/>
 public sealed class TeamGrain(
     [PersistentState("team", StorageNames.Default)] IPersistentState<TeamState> state,
     Auditor audit,
-    DirectoryStore directory) : Grain, ITeamGrain
+    DirectoryStore directory,
+    InstrumentStore instruments) : Grain, ITeamGrain
 {
+    // The team's quotas as stored by the instruments they are on (their one owner), read at activation.
+    private IReadOnlyDictionary<string, int> _quotas = new Dictionary<string, int>();
+
     private string Id => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Profile is not null)
+        {
+            _quotas = await instruments.QuotasOfTeamAsync(Id, cancellationToken);
+        }
+    }
 
     async Task<CommandResult<TeamView>> ITeamGrain.CreateAsync(Actor actor, TeamProfile profile)
     {
@@ -66,21 +77,10 @@ public sealed class TeamGrain(
     Task<bool> ITeamGrain.IsMemberAsync(string userId) =>
         Task.FromResult(state.State.Profile is not null && state.State.Members.Contains(userId));
 
-    async Task<CommandResult<TeamView>> ITeamGrain.SetQuotaAsync(string instrumentId, int minutesPerMonth)
+    Task ITeamGrain.QuotaChangedAsync(string instrumentId, int minutesPerMonth)
     {
-        if (state.State.Profile is not { } profile)
-        {
-            return Checks.NotFound("team", Id);
-        }
-
-        if (minutesPerMonth < 0)
-        {
-            return new Problem(ErrorCodes.Validation, "minutesPerMonth must not be negative.");
-        }
-
-        state.State.Quotas[instrumentId] = minutesPerMonth;
-        await state.WriteStateAsync();
-        return CommandResult<TeamView>.Ok(View(profile));
+        _quotas = new Dictionary<string, int>(_quotas) { [instrumentId] = minutesPerMonth };
+        return Task.CompletedTask;
     }
 
     private async Task<CommandResult<TeamView>> ChangeMembers(Actor actor, string userId, bool add)
@@ -131,6 +131,6 @@ public sealed class TeamGrain(
     {
         Profile = profile,
         Members = [.. state.State.Members],
-        Quotas = new Dictionary<string, int>(state.State.Quotas),
+        Quotas = _quotas,
     };
 }

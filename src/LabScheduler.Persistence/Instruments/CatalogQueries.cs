@@ -1,0 +1,162 @@
+using LabScheduler.Contracts.Catalog;
+using LabScheduler.Contracts.Instruments;
+using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LabScheduler.Persistence.Instruments;
+
+/// <summary>
+/// The catalog, read with SQL from the instruments table and its neighbours: listings and searches
+/// by category, lab, country and status, with what slot search needs, never activating a grain.
+/// </summary>
+public sealed class CatalogQueries(NpgsqlDataSource dataSource)
+{
+    private const string Filter = """
+        (@category IS NULL OR i.category = @category)
+        AND (@lab IS NULL OR i.lab_id = @lab)
+        AND (@state IS NULL OR i.member_state = @state)
+        AND (@after IS NULL OR i.id > @after)
+        AND (@bookableBy IS NULL OR (i.status = 'active' AND (
+            NOT coalesce((i.definition -> 'rules' ->> 'requiresAuthorization')::boolean, false)
+            OR EXISTS (SELECT 1 FROM instrument_authorizations a WHERE a.instrument_id = i.id AND a.user_id = @bookableBy))))
+        """;
+
+    /// <summary>Instruments as the API lists them (with their sign-offs), by id after <paramref name="afterId"/>.</summary>
+    public async Task<IReadOnlyList<InstrumentView>> ListAsync(InstrumentFilter filter, string? afterId, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {Columns("i")},
+                   ARRAY(SELECT a.user_id FROM instrument_authorizations a WHERE a.instrument_id = i.id ORDER BY a.user_id)
+            FROM instruments i
+            WHERE {Filter}
+            ORDER BY i.id
+            LIMIT @limit
+            """);
+        AddFilter(command, filter, afterId, limit);
+        var views = new List<InstrumentView>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = InstrumentStore.ReadRow(reader, 0);
+            views.Add(new InstrumentView
+            {
+                Definition = row.Definition,
+                LabId = row.LabId,
+                TimeZone = row.TimeZone,
+                MemberState = row.MemberState,
+                Status = row.Status,
+                OpeningHours = row.OpeningHours,
+                AuthorizedUsers = reader.GetFieldValue<string[]>(8),
+            });
+        }
+
+        return views;
+    }
+
+    /// <summary>
+    /// Catalog entries (what slot search, schedules and reports need) by id, with the blackouts that
+    /// overlap <see cref="InstrumentFilter.BlackoutsOver"/> when it is given.
+    /// </summary>
+    public async Task<IReadOnlyList<InstrumentEntry>> EntriesAsync(InstrumentFilter filter, string? afterId, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {Columns("i")}, i.id, b.id, lower(b.during), upper(b.during)
+            FROM (SELECT * FROM instruments i WHERE {Filter} ORDER BY i.id LIMIT @limit) i
+            LEFT JOIN instrument_blackouts b
+                ON @withBlackouts AND b.instrument_id = i.id AND b.during && tstzrange(@from, @to)
+            ORDER BY i.id, lower(b.during)
+            """);
+        AddFilter(command, filter, afterId, limit);
+        var over = filter.BlackoutsOver;
+        command.Parameters.AddWithValue("withBlackouts", over is not null);
+        command.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, over is { } f ? f.Start.ToDateTimeUtc() : DBNull.Value);
+        command.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, over is { } t ? t.End.ToDateTimeUtc() : DBNull.Value);
+
+        var entries = new List<InstrumentEntry>();
+        var blackouts = new List<Interval>();
+        InstrumentRow? current = null;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var id = reader.GetString(8);
+            if (current?.Id != id)
+            {
+                Flush();
+                current = InstrumentStore.ReadRow(reader, 0);
+            }
+
+            if (!reader.IsDBNull(9))
+            {
+                blackouts.Add(new Interval(reader.GetInstant(10), reader.GetInstant(11)));
+            }
+        }
+
+        Flush();
+        return entries;
+
+        void Flush()
+        {
+            if (current is { } row)
+            {
+                entries.Add(new InstrumentEntry
+                {
+                    Id = row.Id,
+                    LabId = row.LabId,
+                    Category = row.Definition.Category,
+                    MemberState = row.MemberState,
+                    Status = row.Status,
+                    TimeZone = row.TimeZone,
+                    Rules = row.Definition.Rules,
+                    OpeningHours = row.OpeningHours,
+                    Blackouts = [.. blackouts],
+                });
+            }
+
+            blackouts.Clear();
+        }
+    }
+
+    /// <summary>Adds or updates a lab's catalog entry.</summary>
+    public async Task UpsertLabAsync(LabEntry lab, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO lab_catalog (id, member_state) VALUES (@id, @state)
+            ON CONFLICT (id) DO UPDATE SET member_state = excluded.member_state
+            """);
+        command.Parameters.AddWithValue("id", lab.Id);
+        command.Parameters.AddWithValue("state", lab.MemberState);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Labs by id after <paramref name="afterId"/>.</summary>
+    public async Task<IReadOnlyList<LabEntry>> LabsAsync(string? afterId, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT id, member_state FROM lab_catalog WHERE (@after IS NULL OR id > @after) ORDER BY id LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("after", NpgsqlDbType.Text, (object?)afterId ?? DBNull.Value);
+        command.Parameters.AddWithValue("limit", limit);
+        var labs = new List<LabEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            labs.Add(new LabEntry { Id = reader.GetString(0), MemberState = reader.GetString(1) });
+        }
+
+        return labs;
+    }
+
+    private static string Columns(string alias) =>
+        string.Join(", ", InstrumentStore.RowColumns.Split(", ").Select(c => $"{alias}.{c}"));
+
+    private static void AddFilter(NpgsqlCommand command, InstrumentFilter filter, string? afterId, int limit)
+    {
+        command.Parameters.AddWithValue("category", NpgsqlDbType.Text, (object?)filter.Category ?? DBNull.Value);
+        command.Parameters.AddWithValue("lab", NpgsqlDbType.Text, (object?)filter.LabId ?? DBNull.Value);
+        command.Parameters.AddWithValue("state", NpgsqlDbType.Text, (object?)filter.MemberState ?? DBNull.Value);
+        command.Parameters.AddWithValue("bookableBy", NpgsqlDbType.Text, (object?)filter.BookableBy ?? DBNull.Value);
+        command.Parameters.AddWithValue("after", NpgsqlDbType.Text, (object?)afterId ?? DBNull.Value);
+        command.Parameters.AddWithValue("limit", limit);
+    }
+}
