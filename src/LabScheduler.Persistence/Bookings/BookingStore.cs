@@ -29,7 +29,7 @@ public enum WriteOutcome
 public sealed class BookingStore(NpgsqlDataSource dataSource)
 {
     private const string Columns =
-        "id, instrument_id, lab_id, team_id, user_id, status, lower(during), upper(during), exclusive, purpose, status_reason, created_at, updated_at, version, series_id, checked_in_at, ended_at, team_state, seat";
+        "id, instrument_id, lab_id, team_id, user_id, status, during, exclusive, purpose, status_reason, created_at, updated_at, version, series_id, checked_in_at, ended_at, team_state, seat";
 
     // Notices go in with the write they tell of, in the same statement: all or nothing.
     private const string NoticesCte = """
@@ -74,9 +74,9 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
                 RETURNING id),
             written AS (
                 INSERT INTO bookings (id, instrument_id, lab_id, team_id, user_id, status, during, exclusive, purpose, status_reason, created_at, updated_at, version, series_id, team_state, seat)
-                SELECT b.id, b.instrument, b.lab, b.team, b.usr, b.status, tstzrange(b.start_at, b.end_at, '[)'), b.exclusive, b.purpose, NULL, b.created, b.created, 1, b.series, b.team_state, b.seat
-                FROM unnest(@id, @instrument, @lab, @team, @user, @status, @start, @end, @exclusive, @purpose, @created, @series, @teamState, @seat)
-                     AS b(id, instrument, lab, team, usr, status, start_at, end_at, exclusive, purpose, created, series, team_state, seat)
+                SELECT b.id, b.instrument, b.lab, b.team, b.usr, b.status, b.during, b.exclusive, b.purpose, NULL, b.created, b.created, 1, b.series, b.team_state, b.seat
+                FROM unnest(@id, @instrument, @lab, @team, @user, @status, @during, @exclusive, @purpose, @created, @series, @teamState, @seat)
+                     AS b(id, instrument, lab, team, usr, status, during, exclusive, purpose, created, series, team_state, seat)
                 WHERE NOT @redeem OR EXISTS (SELECT 1 FROM redeemed)
                 RETURNING id),
             {NoticesCte},
@@ -96,11 +96,10 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         p.AddWithValue("team", bookings.Select(b => b.TeamId).ToArray());
         p.AddWithValue("user", bookings.Select(b => b.UserId).ToArray());
         p.AddWithValue("status", bookings.Select(b => BookingLifecycle.ToWire(b.Status)).ToArray());
-        p.AddWithValue("start", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, bookings.Select(b => b.Interval.Start.ToDateTimeUtc()).ToArray());
-        p.AddWithValue("end", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, bookings.Select(b => b.Interval.End.ToDateTimeUtc()).ToArray());
+        p.AddWithValue("during", NpgsqlDbType.Array | NpgsqlDbType.TimestampTzRange, bookings.Select(b => b.Interval).ToArray());
         p.AddWithValue("exclusive", bookings.Select(b => b.Exclusive).ToArray());
         p.AddWithValue("purpose", bookings.Select(b => b.Purpose).ToArray());
-        p.AddWithValue("created", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, bookings.Select(b => b.CreatedAt.ToDateTimeUtc()).ToArray());
+        p.AddWithValue("created", bookings.Select(b => b.CreatedAt).ToArray());
         p.AddWithValue("series", NpgsqlDbType.Array | NpgsqlDbType.Uuid, bookings.Select(b => (object?)b.SeriesId ?? DBNull.Value).ToArray());
         p.AddWithValue("teamState", bookings.Select(b => b.TeamState).ToArray());
         p.AddWithValue("seat", bookings.Select(b => b.Seat).ToArray());
@@ -147,13 +146,13 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         AddNotices(command.Parameters, notices ?? [], updatedAt);
         AddAudit(command.Parameters, audit is null ? [] : [audit]);
         AddLedger(command.Parameters, ledger);
-        command.Parameters.AddWithValue("checkedIn", NpgsqlDbType.TimestampTz, checkedInAt is { } checkedIn ? checkedIn.ToDateTimeUtc() : DBNull.Value);
-        command.Parameters.AddWithValue("ended", NpgsqlDbType.TimestampTz, endedAt is { } ended ? ended.ToDateTimeUtc() : DBNull.Value);
+        command.Parameters.Add(new NpgsqlParameter<Instant?>("checkedIn", checkedInAt));
+        command.Parameters.Add(new NpgsqlParameter<Instant?>("ended", endedAt));
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("version", expectedVersion);
         command.Parameters.AddWithValue("status", BookingLifecycle.ToWire(status));
         command.Parameters.AddWithValue("reason", NpgsqlDbType.Text, (object?)reason ?? DBNull.Value);
-        command.Parameters.AddWithValue("updated", NpgsqlDbType.TimestampTz, updatedAt.ToDateTimeUtc());
+        command.Parameters.AddWithValue("updated", updatedAt);
         try
         {
             return (long)(await command.ExecuteScalarAsync(cancellationToken))! == 1 ? WriteOutcome.Written : WriteOutcome.Stale;
@@ -221,7 +220,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
             ORDER BY lower(during)
             """);
         command.Parameters.AddWithValue("instrument", instrumentId);
-        command.Parameters.AddWithValue("after", NpgsqlDbType.TimestampTz, endsAfter.ToDateTimeUtc());
+        command.Parameters.AddWithValue("after", endsAfter);
         return await ReadAll(command, cancellationToken);
     }
 
@@ -251,7 +250,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         p.AddWithValue("lRate", entry?.HourlyRate ?? 0m);
         p.AddWithValue("lAmount", entry?.Amount ?? 0m);
         p.AddWithValue("lCurrency", entry?.Currency ?? "XXX");
-        p.AddWithValue("lMonth", entry is null ? new DateOnly(2000, 1, 1) : entry.Month.ToDateOnly());
+        p.AddWithValue("lMonth", entry?.Month ?? new LocalDate(2000, 1, 1));
     }
 
     /// <summary>
@@ -268,8 +267,8 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
             """);
         command.Parameters.AddWithValue("team", teamId);
         command.Parameters.AddWithValue("instrument", instrumentId);
-        command.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, month.Start.ToDateTimeUtc());
-        command.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, month.End.ToDateTimeUtc());
+        command.Parameters.AddWithValue("from", month.Start);
+        command.Parameters.AddWithValue("to", month.End);
         command.Parameters.AddWithValue("noShows", countNoShows);
         return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
@@ -281,8 +280,8 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         p.AddWithValue("noticeKind", notices.Select(n => n.Kind).ToArray());
         p.AddWithValue("noticeBooking", NpgsqlDbType.Array | NpgsqlDbType.Uuid, notices.Select(n => (object?)n.BookingId ?? DBNull.Value).ToArray());
         p.AddWithValue("noticePayload", notices.Select(n => n.PayloadJson).ToArray());
-        p.AddWithValue("noticeDue", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, notices.Select(n => n.DueAt.ToDateTimeUtc()).ToArray());
-        p.AddWithValue("noticeCreated", NpgsqlDbType.TimestampTz, created.ToDateTimeUtc());
+        p.AddWithValue("noticeDue", notices.Select(n => n.DueAt).ToArray());
+        p.AddWithValue("noticeCreated", created);
     }
 
     /// <summary>An instrument's bookings that still hold time and have started by <paramref name="now"/>, oldest first.</summary>
@@ -294,7 +293,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
             ORDER BY lower(during)
             """);
         command.Parameters.AddWithValue("instrument", instrumentId);
-        command.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, now.ToDateTimeUtc());
+        command.Parameters.AddWithValue("now", now);
         return await ReadAll(command, cancellationToken);
     }
 
@@ -312,8 +311,8 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
             GROUP BY team_state
             """);
         command.Parameters.AddWithValue("instrument", instrumentId);
-        command.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, window.Start.ToDateTimeUtc());
-        command.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, window.End.ToDateTimeUtc());
+        command.Parameters.AddWithValue("from", window.Start);
+        command.Parameters.AddWithValue("to", window.End);
         var result = new Dictionary<string, (long, long)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -339,7 +338,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
             SELECT DISTINCT instrument_id FROM bookings
             WHERE status IN ('pending', 'confirmed', 'checked-in') AND lower(during) <= @now
             """);
-        command.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, now.ToDateTimeUtc());
+        command.Parameters.AddWithValue("now", now);
         var ids = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -355,13 +354,11 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         IReadOnlyList<string> instrumentIds, Interval window, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT instrument_id, lower(during), upper(during) FROM bookings
-            WHERE instrument_id = ANY(@ids) AND status IN ('pending', 'confirmed', 'checked-in')
-              AND during && tstzrange(@from, @to, '[)')
+            SELECT instrument_id, during FROM bookings
+            WHERE instrument_id = ANY(@ids) AND status IN ('pending', 'confirmed', 'checked-in') AND during && @window
             """);
         command.Parameters.AddWithValue("ids", instrumentIds.ToArray());
-        command.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, window.Start.ToDateTimeUtc());
-        command.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, window.End.ToDateTimeUtc());
+        command.Parameters.AddWithValue("window", window);
         var result = new Dictionary<string, List<Interval>>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -372,7 +369,7 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
                 result[id] = list = [];
             }
 
-            list.Add(new Interval(reader.GetInstant(1), reader.GetInstant(2)));
+            list.Add(reader.GetFieldValue<Interval>(1));
         }
 
         return result;
@@ -422,19 +419,19 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
         if (query.From is { } from)
         {
             where.Add("upper(during) > @from");
-            p.AddWithValue("from", NpgsqlDbType.TimestampTz, from.ToDateTimeUtc());
+            p.AddWithValue("from", from);
         }
 
         if (query.To is { } to)
         {
             where.Add("lower(during) < @to");
-            p.AddWithValue("to", NpgsqlDbType.TimestampTz, to.ToDateTimeUtc());
+            p.AddWithValue("to", to);
         }
 
         if (query.AfterStart is { } afterStart && query.AfterId is { } afterId)
         {
             where.Add("(lower(during), id) > (@afterStart, @afterId)");
-            p.AddWithValue("afterStart", NpgsqlDbType.TimestampTz, afterStart.ToDateTimeUtc());
+            p.AddWithValue("afterStart", afterStart);
             p.AddWithValue("afterId", afterId);
         }
 
@@ -459,18 +456,18 @@ public sealed class BookingStore(NpgsqlDataSource dataSource)
                 TeamId = reader.GetString(3),
                 UserId = reader.GetString(4),
                 Status = BookingLifecycle.FromWire(reader.GetString(5)) ?? throw new InvalidDataException($"Unknown status '{reader.GetString(5)}'."),
-                Interval = new Interval(reader.GetInstant(6), reader.GetInstant(7)),
-                Exclusive = reader.GetBoolean(8),
-                Purpose = reader.GetString(9),
-                StatusReason = reader.IsDBNull(10) ? null : reader.GetString(10),
-                CreatedAt = reader.GetInstant(11),
-                UpdatedAt = reader.GetInstant(12),
-                Version = reader.GetInt32(13),
-                SeriesId = reader.IsDBNull(14) ? null : reader.GetGuid(14),
-                CheckedInAt = reader.IsDBNull(15) ? null : reader.GetInstant(15),
-                EndedAt = reader.IsDBNull(16) ? null : reader.GetInstant(16),
-                TeamState = reader.GetString(17),
-                Seat = reader.GetInt32(18),
+                Interval = reader.GetFieldValue<Interval>(6),
+                Exclusive = reader.GetBoolean(7),
+                Purpose = reader.GetString(8),
+                StatusReason = reader.IsDBNull(9) ? null : reader.GetString(9),
+                CreatedAt = reader.GetFieldValue<Instant>(10),
+                UpdatedAt = reader.GetFieldValue<Instant>(11),
+                Version = reader.GetInt32(12),
+                SeriesId = reader.IsDBNull(13) ? null : reader.GetGuid(13),
+                CheckedInAt = reader.GetFieldValue<Instant?>(14),
+                EndedAt = reader.GetFieldValue<Instant?>(15),
+                TeamState = reader.GetString(16),
+                Seat = reader.GetInt32(17),
             });
         }
 

@@ -1,6 +1,5 @@
 using NodaTime;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace LabScheduler.Persistence.Notifications;
 
@@ -33,8 +32,8 @@ public sealed class NotificationOutbox(NpgsqlDataSource dataSource)
                       n.kind = 'booking.reminder' AND NOT EXISTS (
                           SELECT 1 FROM bookings b WHERE b.id = n.booking_id AND b.status IN ('pending', 'confirmed', 'checked-in'))
             """);
-        command.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, now.ToDateTimeUtc());
-        command.Parameters.AddWithValue("until", NpgsqlDbType.TimestampTz, (now + claimFor).ToDateTimeUtc());
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("until", now + claimFor);
         command.Parameters.AddWithValue("limit", limit);
         var items = new List<OutboxItem>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -66,14 +65,7 @@ public sealed class NotificationOutbox(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(sql);
         foreach (var (name, value) in parameters)
         {
-            if (value is Instant instant)
-            {
-                command.Parameters.AddWithValue(name, NpgsqlDbType.TimestampTz, instant.ToDateTimeUtc());
-            }
-            else
-            {
-                command.Parameters.AddWithValue(name, value);
-            }
+            command.Parameters.AddWithValue(name, value);
         }
 
         await command.ExecuteNonQueryAsync(cancellationToken);
