@@ -10,7 +10,7 @@ public sealed partial class BookingStore
     {
         await using var command = dataSource.CreateCommand($"""
             SELECT {Columns} FROM bookings
-            WHERE instrument_id = @instrument AND status IN ('pending', 'confirmed', 'checked-in') AND upper(during) > @after
+            WHERE instrument_id = @instrument AND status IN ({BookingSql.HoldsTime}) AND upper(during) > @after
             ORDER BY lower(during)
             """);
         command.Parameters.AddWithValue("instrument", instrumentId);
@@ -22,9 +22,9 @@ public sealed partial class BookingStore
     public async Task<IReadOnlyDictionary<string, List<Interval>>> HoldingIntervalsAsync(
         IReadOnlyList<string> instrumentIds, Interval window, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             SELECT instrument_id, during FROM bookings
-            WHERE instrument_id = ANY(@ids) AND status IN ('pending', 'confirmed', 'checked-in') AND during && @window
+            WHERE instrument_id = ANY(@ids) AND status IN ({BookingSql.HoldsTime}) AND during && @window
             """);
         command.Parameters.AddWithValue("ids", instrumentIds.ToArray());
         command.Parameters.AddWithValue("window", window);

@@ -23,13 +23,13 @@ public sealed partial class BookingStore
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand($"""
             SET CONSTRAINTS bookings_no_overlap DEFERRED;
             INSERT INTO instrument_limits (instrument_id, capacity, buffer_minutes) VALUES (@i, @capacity, @buffer)
                 ON CONFLICT (instrument_id) DO UPDATE SET capacity = excluded.capacity, buffer_minutes = excluded.buffer_minutes;
             UPDATE bookings b SET seat = coalesce(s.seat, b.seat), blocked = b.during
             FROM bookings x LEFT JOIN unnest(@ids, @seats) AS s(id, seat) ON s.id = x.id
-            WHERE x.id = b.id AND b.instrument_id = @i AND b.status IN ('pending', 'confirmed', 'checked-in');
+            WHERE x.id = b.id AND b.instrument_id = @i AND b.status IN ({BookingSql.HoldsTime});
             """, connection, transaction);
         command.Parameters.AddWithValue("i", instrumentId);
         command.Parameters.AddWithValue("capacity", capacity);

@@ -11,10 +11,10 @@ public sealed partial class BookingStore
     /// </summary>
     public async Task<int> TeamMinutesAsync(string teamId, string instrumentId, Interval month, bool countNoShows, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             SELECT coalesce(sum(extract(epoch FROM upper(during) - lower(during)) / 60), 0)::integer FROM bookings
             WHERE team_id = @team AND instrument_id = @instrument AND lower(during) >= @from AND lower(during) < @to
-              AND (status IN ('pending', 'confirmed', 'checked-in', 'completed') OR (@noShows AND status = 'no-show'))
+              AND (status IN ({BookingSql.HoldsTime}, 'completed') OR (@noShows AND status = 'no-show'))
             """);
         command.Parameters.AddWithValue("team", teamId);
         command.Parameters.AddWithValue("instrument", instrumentId);
@@ -27,10 +27,10 @@ public sealed partial class BookingStore
     /// <summary>Booked and used minutes on an instrument in a window by the booking team's country.</summary>
     public async Task<IReadOnlyDictionary<string, (long Booked, long Used)>> MinutesByStateAsync(string instrumentId, Interval window, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             SELECT team_state,
                    coalesce(sum(extract(epoch FROM upper(during) - lower(during)) / 60)
-                       FILTER (WHERE status IN ('pending', 'confirmed', 'checked-in', 'completed', 'no-show')), 0)::bigint,
+                       FILTER (WHERE status IN ({BookingSql.HoldsTime}, 'completed', 'no-show')), 0)::bigint,
                    coalesce(sum(extract(epoch FROM coalesce(ended_at, upper(during)) - greatest(coalesce(checked_in_at, lower(during)), lower(during))) / 60)
                        FILTER (WHERE status = 'completed'), 0)::bigint
             FROM bookings

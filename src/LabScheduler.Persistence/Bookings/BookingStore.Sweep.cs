@@ -10,7 +10,7 @@ public sealed partial class BookingStore
     {
         await using var command = dataSource.CreateCommand($"""
             SELECT {Columns} FROM bookings
-            WHERE instrument_id = @instrument AND status IN ('pending', 'confirmed', 'checked-in') AND lower(during) <= @now
+            WHERE instrument_id = @instrument AND status IN ({BookingSql.HoldsTime}) AND lower(during) <= @now
             ORDER BY lower(during)
             """);
         command.Parameters.AddWithValue("instrument", instrumentId);
@@ -21,9 +21,9 @@ public sealed partial class BookingStore
     /// <summary>Instruments with a booking that holds time and has started by <paramref name="now"/>: the sweep's work list.</summary>
     public async Task<IReadOnlyList<string>> InstrumentsWithStartedBookingsAsync(Instant now, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             SELECT DISTINCT instrument_id FROM bookings
-            WHERE status IN ('pending', 'confirmed', 'checked-in') AND lower(during) <= @now
+            WHERE status IN ({BookingSql.HoldsTime}) AND lower(during) <= @now
             """);
         command.Parameters.AddWithValue("now", now);
         var ids = new List<string>();

@@ -1,4 +1,5 @@
 using LabScheduler.Domain.Bookings;
+using LabScheduler.Persistence.Bookings;
 using Npgsql;
 
 namespace LabScheduler.Persistence.Schedule;
@@ -18,9 +19,9 @@ public sealed class ScheduleQueries(NpgsqlDataSource dataSource)
     /// <summary>Bookings holding time on the instruments and overlapping the window, by instrument and start.</summary>
     public async Task<IReadOnlyList<HeldTime>> HeldAsync(IReadOnlyList<string> instrumentIds, NodaTime.Interval window, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             SELECT id, instrument_id, lab_id, team_id, user_id, status, during, purpose FROM bookings
-            WHERE instrument_id = ANY(@ids) AND status IN ('pending', 'confirmed', 'checked-in') AND during && @window
+            WHERE instrument_id = ANY(@ids) AND status IN ({BookingSql.HoldsTime}) AND during && @window
             ORDER BY instrument_id, lower(during), id
             """);
         command.Parameters.AddWithValue("ids", instrumentIds.ToArray());
