@@ -33,8 +33,8 @@ public sealed class NotificationOutboxTests(ClusterFixture fixture)
         Assert.Equal(["booking.confirmed", "booking.reminder"], await Kinds(booking.Id));
         Assert.Equal(
             Slot.Start - Duration.FromHours(24),
-            Instant.FromDateTimeUtc(DateTime.SpecifyKind(await fixture.Database.ScalarAsync<DateTime>(
-                "SELECT due_at FROM notifications WHERE booking_id = @b AND kind = 'booking.reminder'", ("b", booking.Id)), DateTimeKind.Utc)));
+            await fixture.Database.ScalarAsync<Instant>(
+                "SELECT due_at FROM notifications WHERE booking_id = @b AND kind = 'booking.reminder'", ("b", booking.Id)));
 
         await s.Instrument.CancelAsync(s.User, booking.Id, "no sample");
         Assert.Equal(["booking.cancelled", "booking.confirmed", "booking.reminder"], await Kinds(booking.Id));

@@ -155,7 +155,7 @@ public sealed class DatabaseGuardTests : IAsyncLifetime
             await Harness.Database.ScalarAsync<int>("SELECT buffer_minutes FROM instrument_limits WHERE instrument_id = @i", ("i", instrumentId))));
         Assert.Equal(
             NodaTime.Instant.FromUtc(2026, 12, 1, 3, 15),
-            NodaTime.Instant.FromDateTimeUtc(await Harness.Database.ScalarAsync<DateTime>("SELECT upper(blocked) FROM bookings WHERE instrument_id = @i AND status = 'confirmed'", ("i", instrumentId))));
+            await Harness.Database.ScalarAsync<NodaTime.Instant>("SELECT upper(blocked) FROM bookings WHERE instrument_id = @i AND status = 'confirmed'", ("i", instrumentId)));
     }
 
     [Fact]

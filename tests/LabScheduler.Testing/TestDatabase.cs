@@ -17,14 +17,14 @@ public sealed class TestDatabase : IAsyncDisposable
         _serverConnectionString = serverConnectionString;
         Name = name;
         ConnectionString = connectionString;
-        DataSource = NpgsqlDataSource.Create(connectionString);
+        DataSource = LabSchedulerDataSource.Create(connectionString);
     }
 
     public string Name { get; }
 
     public string ConnectionString { get; }
 
-    /// <summary>A data source for the test's own queries (checks behind the grains' backs).</summary>
+    /// <summary>A data source for the test's own queries (checks behind the grains' backs), built as the application builds its own.</summary>
     public NpgsqlDataSource DataSource { get; }
 
     /// <summary>Creates and migrates a new database named after <paramref name="purpose"/> (up to <paramref name="throughVersion"/> when given).</summary>

@@ -5,9 +5,9 @@ using LabScheduler.Gateway.Auth;
 using LabScheduler.Gateway.Http;
 using LabScheduler.Gateway.Idempotency;
 using LabScheduler.Gateway.Metrics;
+using LabScheduler.Persistence;
 using Microsoft.AspNetCore.Http.Json;
 using NodaTime;
-using Npgsql;
 using Orleans.Configuration;
 using Scalar.AspNetCore;
 
@@ -29,7 +29,7 @@ public static partial class GatewaySetup
             k.Limits.MaxRequestBodySize = 1024 * 1024;
             k.Limits.MaxRequestLineSize = 16 * 1024;
         });
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        builder.Services.AddSingleton(_ => LabSchedulerDataSource.Create(connectionString));
         builder.Services.AddSingleton<IClock>(SystemClock.Instance);
         builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddSingleton<IdempotencyStore>();

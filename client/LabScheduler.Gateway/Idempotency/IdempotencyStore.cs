@@ -54,9 +54,9 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, IClock clock)
             claim.Parameters.AddWithValue("u", userId);
             claim.Parameters.AddWithValue("k", key);
             claim.Parameters.AddWithValue("h", requestHash);
-            claim.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, now.ToDateTimeUtc());
-            claim.Parameters.AddWithValue("expired", NpgsqlDbType.TimestampTz, (now - Retention).ToDateTimeUtc());
-            claim.Parameters.AddWithValue("abandoned", NpgsqlDbType.TimestampTz, (now - Abandoned).ToDateTimeUtc());
+            claim.Parameters.AddWithValue("now", now);
+            claim.Parameters.AddWithValue("expired", now - Retention);
+            claim.Parameters.AddWithValue("abandoned", now - Abandoned);
             if (await claim.ExecuteScalarAsync(cancellationToken) is not null)
             {
                 return (ClaimOutcome.Started, null);
@@ -107,7 +107,7 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, IClock clock)
     public async Task<int> PurgeAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("DELETE FROM idempotency_keys WHERE created_at < @before");
-        command.Parameters.AddWithValue("before", NpgsqlDbType.TimestampTz, (clock.GetCurrentInstant() - Retention).ToDateTimeUtc());
+        command.Parameters.AddWithValue("before", clock.GetCurrentInstant() - Retention);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

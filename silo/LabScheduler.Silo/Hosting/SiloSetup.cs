@@ -4,7 +4,6 @@ using LabScheduler.Persistence;
 using LabScheduler.Persistence.Bookings;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
-using Npgsql;
 using Orleans.Configuration;
 
 namespace LabScheduler.Silo.Hosting;
@@ -72,7 +71,7 @@ public static class SiloSetup
     /// <summary>The data source, the bookings store and the clock (unless one is registered already).</summary>
     public static IServiceCollection AddLabSchedulerServices(this IServiceCollection services, string connectionString)
     {
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        services.AddSingleton(_ => LabSchedulerDataSource.Create(connectionString));
         services.AddSingleton<BookingStore>();
         services.AddSingleton<LabScheduler.Persistence.Instruments.InstrumentStore>();
         services.AddSingleton<LabScheduler.Persistence.Instruments.CatalogQueries>();

@@ -40,7 +40,7 @@ public sealed class LedgerStore(NpgsqlDataSource dataSource)
         var correctionId = Guid.CreateVersion7();
         command.Parameters.AddWithValue("correctionId", correctionId);
         command.Parameters.AddWithValue("minutes", chargedMinutes);
-        command.Parameters.AddWithValue("now", NpgsqlTypes.NpgsqlDbType.TimestampTz, now.ToDateTimeUtc());
+        command.Parameters.AddWithValue("now", now);
         try
         {
             if ((long)(await command.ExecuteScalarAsync(cancellationToken))! == 0)
@@ -65,7 +65,7 @@ public sealed class LedgerStore(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand(string.Format(null, "SELECT {0} FROM usage_ledger WHERE team_id = @team AND month = @month ORDER BY seq", Columns));
         command.Parameters.AddWithValue("team", teamId);
-        command.Parameters.AddWithValue("month", month.ToDateOnly());
+        command.Parameters.AddWithValue("month", month);
         return await ReadAll(command, cancellationToken);
     }
 
@@ -105,8 +105,8 @@ public sealed class LedgerStore(NpgsqlDataSource dataSource)
                 HourlyRate = reader.GetDecimal(13),
                 Amount = reader.GetDecimal(14),
                 Currency = reader.GetString(15).Trim(),
-                Month = LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(16)),
-                CreatedAt = reader.GetInstant(17),
+                Month = reader.GetFieldValue<LocalDate>(16),
+                CreatedAt = reader.GetFieldValue<Instant>(17),
                 Corrects = reader.IsDBNull(18) ? null : reader.GetGuid(18),
             });
         }

@@ -1,6 +1,5 @@
 using NodaTime;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace LabScheduler.Persistence.Accounting;
 
@@ -28,8 +27,8 @@ public sealed class MonthEnd(NpgsqlDataSource dataSource)
         await using (var freeze = new NpgsqlCommand(
             "INSERT INTO month_freezes (month, frozen_at) VALUES (@month, @now) ON CONFLICT (month) DO NOTHING", connection, transaction))
         {
-            freeze.Parameters.AddWithValue("month", month.ToDateOnly());
-            freeze.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, now.ToDateTimeUtc());
+            freeze.Parameters.AddWithValue("month", month);
+            freeze.Parameters.AddWithValue("now", now);
             if (await freeze.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
                 return 0;
@@ -43,8 +42,8 @@ public sealed class MonthEnd(NpgsqlDataSource dataSource)
             FROM usage_ledger WHERE statement_month = @month
             GROUP BY statement_month, team_id, currency
             """, connection, transaction);
-        command.Parameters.AddWithValue("month", month.ToDateOnly());
-        command.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, now.ToDateTimeUtc());
+        command.Parameters.AddWithValue("month", month);
+        command.Parameters.AddWithValue("now", now);
         var written = await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return written;
@@ -54,7 +53,7 @@ public sealed class MonthEnd(NpgsqlDataSource dataSource)
     public async Task<bool> IsFrozenAsync(LocalDate month, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM month_freezes WHERE month = @month)");
-        command.Parameters.AddWithValue("month", month.ToDateOnly());
+        command.Parameters.AddWithValue("month", month);
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -63,7 +62,7 @@ public sealed class MonthEnd(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand(
             "SELECT team_id, currency, amount, minutes, entries, adjustments FROM month_statements WHERE month = @month ORDER BY team_id, currency");
-        command.Parameters.AddWithValue("month", month.ToDateOnly());
+        command.Parameters.AddWithValue("month", month);
         var rows = new List<TeamTotal>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

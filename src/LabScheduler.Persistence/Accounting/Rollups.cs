@@ -1,6 +1,5 @@
 using NodaTime;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace LabScheduler.Persistence.Accounting;
 
@@ -19,7 +18,7 @@ public sealed class Rollups(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            result[reader.GetString(0)] = LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(1));
+            result[reader.GetString(0)] = reader.GetFieldValue<LocalDate>(1);
         }
 
         return result;
@@ -35,7 +34,7 @@ public sealed class Rollups(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            result[reader.GetString(0)] = reader.GetInstant(1);
+            result[reader.GetString(0)] = reader.GetFieldValue<Instant>(1);
         }
 
         return result;
@@ -45,13 +44,13 @@ public sealed class Rollups(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<(long Id, string InstrumentId, Interval During)>> DirtyAsync(int limit, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT id, instrument_id, lower(during), upper(during) FROM utilization_dirty ORDER BY id LIMIT @limit");
+            "SELECT id, instrument_id, during FROM utilization_dirty ORDER BY id LIMIT @limit");
         command.Parameters.AddWithValue("limit", limit);
         var result = new List<(long, string, Interval)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            result.Add((reader.GetInt64(0), reader.GetString(1), new Interval(reader.GetInstant(2), reader.GetInstant(3))));
+            result.Add((reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<Interval>(2)));
         }
 
         return result;
@@ -82,9 +81,9 @@ public sealed class Rollups(NpgsqlDataSource dataSource)
                 """, connection, transaction);
             command.CommandTimeout = 0;
             command.Parameters.AddWithValue("ids", days.Select(d => d.InstrumentId).ToArray());
-            command.Parameters.AddWithValue("days", days.Select(d => d.Day.ToDateOnly()).ToArray());
-            command.Parameters.AddWithValue("starts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, days.Select(d => d.Span.Start.ToDateTimeUtc()).ToArray());
-            command.Parameters.AddWithValue("ends", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, days.Select(d => d.Span.End.ToDateTimeUtc()).ToArray());
+            command.Parameters.AddWithValue("days", days.Select(d => d.Day).ToArray());
+            command.Parameters.AddWithValue("starts", days.Select(d => d.Span.Start).ToArray());
+            command.Parameters.AddWithValue("ends", days.Select(d => d.Span.End).ToArray());
             written = await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -95,7 +94,7 @@ public sealed class Rollups(NpgsqlDataSource dataSource)
             """, connection, transaction))
         {
             progress.Parameters.AddWithValue("ids", until.Keys.ToArray());
-            progress.Parameters.AddWithValue("until", until.Values.Select(d => d.ToDateOnly()).ToArray());
+            progress.Parameters.AddWithValue("until", until.Values.ToArray());
             await progress.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -126,8 +125,8 @@ public sealed class Rollups(NpgsqlDataSource dataSource)
             GROUP BY u.instrument_id, u.team_id
             """);
         command.Parameters.AddWithValue("ids", ranges.Select(r => r.InstrumentId).ToArray());
-        command.Parameters.AddWithValue("froms", ranges.Select(r => r.From.ToDateOnly()).ToArray());
-        command.Parameters.AddWithValue("tos", ranges.Select(r => r.To.ToDateOnly()).ToArray());
+        command.Parameters.AddWithValue("froms", ranges.Select(r => r.From).ToArray());
+        command.Parameters.AddWithValue("tos", ranges.Select(r => r.To).ToArray());
         var rows = new List<UtilizationRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -58,7 +58,7 @@ public sealed class StatementQueries(NpgsqlDataSource dataSource)
 
     private static void Bind(NpgsqlCommand command, LocalDate month, IReadOnlyList<string>? labIds)
     {
-        command.Parameters.AddWithValue("month", month.ToDateOnly());
+        command.Parameters.AddWithValue("month", month);
         command.Parameters.AddWithValue("all", labIds is null);
         command.Parameters.AddWithValue("labs", (labIds ?? []).ToArray());
     }

@@ -1,6 +1,5 @@
 using NodaTime;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace LabScheduler.Persistence.Accounting;
 
@@ -45,8 +44,8 @@ public sealed class UtilizationQuery(NpgsqlDataSource dataSource)
             GROUP BY b.instrument_id, b.team_id
             """);
         command.Parameters.AddWithValue("ids", scope.Select(s => s.InstrumentId).ToArray());
-        command.Parameters.AddWithValue("starts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, scope.Select(s => s.Window.Start.ToDateTimeUtc()).ToArray());
-        command.Parameters.AddWithValue("ends", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, scope.Select(s => s.Window.End.ToDateTimeUtc()).ToArray());
+        command.Parameters.AddWithValue("starts", scope.Select(s => s.Window.Start).ToArray());
+        command.Parameters.AddWithValue("ends", scope.Select(s => s.Window.End).ToArray());
         var rows = new List<UtilizationRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -75,15 +74,13 @@ public sealed class UtilizationQuery(NpgsqlDataSource dataSource)
             WHERE b.status IN ('confirmed', 'checked-in', 'completed', 'no-show')
             """);
         command.Parameters.AddWithValue("ids", scope.Select(s => s.InstrumentId).ToArray());
-        command.Parameters.AddWithValue("starts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, scope.Select(s => s.Window.Start.ToDateTimeUtc()).ToArray());
-        command.Parameters.AddWithValue("ends", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, scope.Select(s => s.Window.End.ToDateTimeUtc()).ToArray());
+        command.Parameters.AddWithValue("starts", scope.Select(s => s.Window.Start).ToArray());
+        command.Parameters.AddWithValue("ends", scope.Select(s => s.Window.End).ToArray());
         var spans = new List<(string, Interval)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            spans.Add((reader.GetString(0), new Interval(
-                reader.GetInstant(1),
-                reader.GetInstant(2))));
+            spans.Add((reader.GetString(0), new Interval(reader.GetFieldValue<Instant>(1), reader.GetFieldValue<Instant>(2))));
         }
 
         return spans;

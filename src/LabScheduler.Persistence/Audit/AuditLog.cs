@@ -18,7 +18,7 @@ public sealed class AuditLog(NpgsqlDataSource dataSource, IClock clock)
     {
         await using var command = dataSource.CreateCommand(
             "INSERT INTO audit_log (at, actor, entity, entity_id, action, details) VALUES (@at, @actor, @entity, @id, @action, @details::jsonb)");
-        command.Parameters.AddWithValue("at", NpgsqlDbType.TimestampTz, clock.GetCurrentInstant().ToDateTimeUtc());
+        command.Parameters.AddWithValue("at", clock.GetCurrentInstant());
         command.Parameters.AddWithValue("actor", actor);
         command.Parameters.AddWithValue("entity", entity);
         command.Parameters.AddWithValue("id", entityId);
@@ -39,8 +39,8 @@ public sealed class AuditLog(NpgsqlDataSource dataSource, IClock clock)
             """);
         command.Parameters.AddWithValue("entity", NpgsqlDbType.Text, (object?)entity ?? DBNull.Value);
         command.Parameters.AddWithValue("entityId", NpgsqlDbType.Text, (object?)entityId ?? DBNull.Value);
-        command.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, from is { } f ? f.ToDateTimeUtc() : DBNull.Value);
-        command.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, to is { } t ? t.ToDateTimeUtc() : DBNull.Value);
+        command.Parameters.Add(new NpgsqlParameter<Instant?>("from", from));
+        command.Parameters.Add(new NpgsqlParameter<Instant?>("to", to));
         command.Parameters.AddWithValue("after", afterSeq ?? 0);
         command.Parameters.AddWithValue("limit", limit);
         var records = new List<AuditRecord>();
@@ -48,7 +48,7 @@ public sealed class AuditLog(NpgsqlDataSource dataSource, IClock clock)
         while (await reader.ReadAsync(cancellationToken))
         {
             records.Add(new AuditRecord(
-                reader.GetInt64(0), reader.GetInstant(1),
+                reader.GetInt64(0), reader.GetFieldValue<Instant>(1),
                 reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6)));
         }
 

@@ -1,6 +1,6 @@
+using LabScheduler.Persistence.Bookings;
 using NodaTime;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace LabScheduler.Persistence.Notifications;
 
@@ -20,7 +20,7 @@ public sealed class NotificationOutbox(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<IReadOnlyList<OutboxItem>> ClaimDueAsync(Instant now, int limit, Duration claimFor, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             WITH due AS (
                 SELECT id FROM notifications
                 WHERE delivered_at IS NULL AND due_at <= @now AND (claimed_until IS NULL OR claimed_until < @now)
@@ -31,10 +31,10 @@ public sealed class NotificationOutbox(NpgsqlDataSource dataSource)
             FROM due WHERE n.id = due.id
             RETURNING n.id, n.user_id, n.kind, n.booking_id, n.payload::text, n.attempts,
                       n.kind = 'booking.reminder' AND NOT EXISTS (
-                          SELECT 1 FROM bookings b WHERE b.id = n.booking_id AND b.status IN ('pending', 'confirmed', 'checked-in'))
+                          SELECT 1 FROM bookings b WHERE b.id = n.booking_id AND b.status IN ({BookingSql.HoldsTime}))
             """);
-        command.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, now.ToDateTimeUtc());
-        command.Parameters.AddWithValue("until", NpgsqlDbType.TimestampTz, (now + claimFor).ToDateTimeUtc());
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("until", now + claimFor);
         command.Parameters.AddWithValue("limit", limit);
         var items = new List<OutboxItem>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -66,14 +66,7 @@ public sealed class NotificationOutbox(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(sql);
         foreach (var (name, value) in parameters)
         {
-            if (value is Instant instant)
-            {
-                command.Parameters.AddWithValue(name, NpgsqlDbType.TimestampTz, instant.ToDateTimeUtc());
-            }
-            else
-            {
-                command.Parameters.AddWithValue(name, value);
-            }
+            command.Parameters.AddWithValue(name, value);
         }
 
         await command.ExecuteNonQueryAsync(cancellationToken);

@@ -1,6 +1,6 @@
 using LabScheduler.Domain.Bookings;
+using LabScheduler.Persistence.Bookings;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace LabScheduler.Persistence.Schedule;
 
@@ -19,15 +19,13 @@ public sealed class ScheduleQueries(NpgsqlDataSource dataSource)
     /// <summary>Bookings holding time on the instruments and overlapping the window, by instrument and start.</summary>
     public async Task<IReadOnlyList<HeldTime>> HeldAsync(IReadOnlyList<string> instrumentIds, NodaTime.Interval window, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT id, instrument_id, lab_id, team_id, user_id, status, lower(during), upper(during), purpose FROM bookings
-            WHERE instrument_id = ANY(@ids) AND status IN ('pending', 'confirmed', 'checked-in')
-              AND during && tstzrange(@from, @to, '[)')
+        await using var command = dataSource.CreateCommand($"""
+            SELECT id, instrument_id, lab_id, team_id, user_id, status, during, purpose FROM bookings
+            WHERE instrument_id = ANY(@ids) AND status IN ({BookingSql.HoldsTime}) AND during && @window
             ORDER BY instrument_id, lower(during), id
             """);
         command.Parameters.AddWithValue("ids", instrumentIds.ToArray());
-        command.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, window.Start.ToDateTimeUtc());
-        command.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, window.End.ToDateTimeUtc());
+        command.Parameters.AddWithValue("window", window);
         var rows = new List<HeldTime>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -35,7 +33,7 @@ public sealed class ScheduleQueries(NpgsqlDataSource dataSource)
             rows.Add(new HeldTime(
                 reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 BookingLifecycle.FromWire(reader.GetString(5)) ?? throw new InvalidDataException($"Unknown status '{reader.GetString(5)}'."),
-                new NodaTime.Interval(reader.GetInstant(6), reader.GetInstant(7)), reader.GetString(8)));
+                reader.GetFieldValue<NodaTime.Interval>(6), reader.GetString(7)));
         }
 
         return rows;

@@ -9,22 +9,21 @@ namespace LabScheduler.Persistence.Waitlist;
 /// <summary>The waitlist table; the instrument grain is its only writer for its instrument.</summary>
 public sealed class WaitlistStore(NpgsqlDataSource dataSource)
 {
-    private const string Columns = "id, instrument_id, team_id, user_id, lower(during), upper(during), status, created_at, updated_at, offer_expires_at, booking_id, version";
+    private const string Columns = "id, instrument_id, team_id, user_id, during, status, created_at, updated_at, offer_expires_at, booking_id, version";
 
     public async Task InsertAsync(WaitlistEntry entry, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
             INSERT INTO waitlist (id, instrument_id, team_id, user_id, during, status, created_at, updated_at, version)
-            VALUES (@id, @instrument, @team, @user, tstzrange(@start, @end, '[)'), @status, @created, @created, 1)
+            VALUES (@id, @instrument, @team, @user, @during, @status, @created, @created, 1)
             """);
         command.Parameters.AddWithValue("id", entry.Id);
         command.Parameters.AddWithValue("instrument", entry.InstrumentId);
         command.Parameters.AddWithValue("team", entry.TeamId);
         command.Parameters.AddWithValue("user", entry.UserId);
-        command.Parameters.AddWithValue("start", NpgsqlDbType.TimestampTz, entry.Interval.Start.ToDateTimeUtc());
-        command.Parameters.AddWithValue("end", NpgsqlDbType.TimestampTz, entry.Interval.End.ToDateTimeUtc());
+        command.Parameters.AddWithValue("during", entry.Interval);
         command.Parameters.AddWithValue("status", WaitlistEntry.ToWire(entry.Status));
-        command.Parameters.AddWithValue("created", NpgsqlDbType.TimestampTz, entry.CreatedAt.ToDateTimeUtc());
+        command.Parameters.AddWithValue("created", entry.CreatedAt);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -46,8 +45,8 @@ public sealed class WaitlistStore(NpgsqlDataSource dataSource)
         p.AddWithValue("id", updated.Id);
         p.AddWithValue("version", expectedVersion);
         p.AddWithValue("status", WaitlistEntry.ToWire(updated.Status));
-        p.AddWithValue("updated", NpgsqlDbType.TimestampTz, updated.UpdatedAt.ToDateTimeUtc());
-        p.AddWithValue("expires", NpgsqlDbType.TimestampTz, updated.OfferExpiresAt is { } e ? e.ToDateTimeUtc() : DBNull.Value);
+        p.AddWithValue("updated", updated.UpdatedAt);
+        p.Add(new NpgsqlParameter<Instant?>("expires", updated.OfferExpiresAt));
         p.AddWithValue("booking", NpgsqlDbType.Uuid, (object?)updated.BookingId ?? DBNull.Value);
         p.AddWithValue("withNotice", notice is not null);
         p.AddWithValue("noticeId", notice?.Id ?? Guid.Empty);
@@ -75,7 +74,7 @@ public sealed class WaitlistStore(NpgsqlDataSource dataSource)
             SELECT DISTINCT instrument_id FROM waitlist
             WHERE (status = 'offered' AND offer_expires_at <= @now) OR (status = 'waiting' AND lower(during) <= @now)
             """);
-        command.Parameters.AddWithValue("now", NpgsqlDbType.TimestampTz, now.ToDateTimeUtc());
+        command.Parameters.AddWithValue("now", now);
         var ids = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -100,13 +99,13 @@ public sealed class WaitlistStore(NpgsqlDataSource dataSource)
                 InstrumentId = reader.GetString(1),
                 TeamId = reader.GetString(2),
                 UserId = reader.GetString(3),
-                Interval = new Interval(reader.GetInstant(4), reader.GetInstant(5)),
-                Status = WaitlistEntry.FromWire(reader.GetString(6)) ?? throw new InvalidDataException($"Unknown waitlist status '{reader.GetString(6)}'."),
-                CreatedAt = reader.GetInstant(7),
-                UpdatedAt = reader.GetInstant(8),
-                OfferExpiresAt = reader.IsDBNull(9) ? null : reader.GetInstant(9),
-                BookingId = reader.IsDBNull(10) ? null : reader.GetGuid(10),
-                Version = reader.GetInt32(11),
+                Interval = reader.GetFieldValue<Interval>(4),
+                Status = WaitlistEntry.FromWire(reader.GetString(5)) ?? throw new InvalidDataException($"Unknown waitlist status '{reader.GetString(5)}'."),
+                CreatedAt = reader.GetFieldValue<Instant>(6),
+                UpdatedAt = reader.GetFieldValue<Instant>(7),
+                OfferExpiresAt = reader.GetFieldValue<Instant?>(8),
+                BookingId = reader.IsDBNull(9) ? null : reader.GetGuid(9),
+                Version = reader.GetInt32(10),
             });
         }
 

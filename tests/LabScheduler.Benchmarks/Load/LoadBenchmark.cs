@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using NodaTime;
-using Npgsql;
+using LabScheduler.Persistence;
 
 namespace LabScheduler.Benchmarks.Load;
 
@@ -304,7 +304,7 @@ public sealed class LoadBenchmark(LoadOptions options)
 
     private static async Task<int> OverlapsAsync(string connectionString, InstrumentSpec[] instruments)
     {
-        await using var db = NpgsqlDataSource.Create(connectionString);
+        await using var db = LabSchedulerDataSource.Create(connectionString);
         await using var command = db.CreateCommand("""
             SELECT count(*)::int FROM bookings a JOIN bookings b
               ON a.instrument_id = b.instrument_id AND a.id < b.id AND a.during && b.during

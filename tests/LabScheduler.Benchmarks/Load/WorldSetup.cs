@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LabScheduler.Persistence;
 using Npgsql;
 
 namespace LabScheduler.Benchmarks.Load;
@@ -66,7 +67,7 @@ public static class WorldSetup
     /// </summary>
     public static async Task WriteHistoryAsync(string connectionString, World world, int reportBookings, Action<string> say)
     {
-        await using var db = NpgsqlDataSource.Create(connectionString);
+        await using var db = LabSchedulerDataSource.Create(connectionString);
         var watch = Stopwatch.StartNew();
         foreach (var (id, existing) in GrowthInstruments.Where(g => g.Existing > 0))
         {

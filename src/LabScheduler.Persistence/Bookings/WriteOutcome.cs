@@ -1,0 +1,13 @@
+namespace LabScheduler.Persistence.Bookings;
+
+/// <summary>How a write of a booking row ended.</summary>
+public enum WriteOutcome
+{
+    Written,
+
+    /// <summary>The exclusion constraint refused an overlap with another active booking.</summary>
+    Overlap,
+
+    /// <summary>The row changed since it was read (version mismatch), or a row with that id exists.</summary>
+    Stale,
+}
