@@ -61,17 +61,16 @@ public sealed class CatalogQueries(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<InstrumentEntry>> EntriesAsync(InstrumentFilter filter, string? afterId, int limit, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"""
-            SELECT {Columns("i")}, i.id, b.id, lower(b.during), upper(b.during)
+            SELECT {Columns("i")}, i.id, b.id, b.during
             FROM (SELECT * FROM instruments i WHERE {Filter} ORDER BY i.id LIMIT @limit) i
             LEFT JOIN instrument_blackouts b
-                ON @withBlackouts AND b.instrument_id = i.id AND b.during && tstzrange(@from, @to)
+                ON @withBlackouts AND b.instrument_id = i.id AND b.during && @over
             ORDER BY i.id, lower(b.during)
             """);
         AddFilter(command, filter, afterId, limit);
         var over = filter.BlackoutsOver;
         command.Parameters.AddWithValue("withBlackouts", over is not null);
-        command.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, over is { } f ? f.Start.ToDateTimeUtc() : DBNull.Value);
-        command.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, over is { } t ? t.End.ToDateTimeUtc() : DBNull.Value);
+        command.Parameters.AddWithValue("over", NpgsqlDbType.TimestampTzRange, over is { } window ? window : DBNull.Value);
 
         var entries = new List<InstrumentEntry>();
         var blackouts = new List<Interval>();
@@ -88,7 +87,7 @@ public sealed class CatalogQueries(NpgsqlDataSource dataSource)
 
             if (!reader.IsDBNull(9))
             {
-                blackouts.Add(new Interval(reader.GetInstant(10), reader.GetInstant(11)));
+                blackouts.Add(reader.GetFieldValue<Interval>(10));
             }
         }
 

@@ -75,18 +75,17 @@ public sealed class InstrumentStore(NpgsqlDataSource dataSource, IClock clock)
     public async Task<IReadOnlyList<Blackout>> BlackoutsAsync(string instrumentId, Interval over, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT id, lower(during), upper(during), reason FROM instrument_blackouts
-            WHERE instrument_id = @id AND during && tstzrange(@from, @to)
+            SELECT id, during, reason FROM instrument_blackouts
+            WHERE instrument_id = @id AND during && @over
             ORDER BY lower(during), id
             """);
         command.Parameters.AddWithValue("id", instrumentId);
-        command.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, over.Start.ToDateTimeUtc());
-        command.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, over.End.ToDateTimeUtc());
+        command.Parameters.AddWithValue("over", over);
         var blackouts = new List<Blackout>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            blackouts.Add(new Blackout(reader.GetGuid(0), new Interval(reader.GetInstant(1), reader.GetInstant(2)), reader.GetString(3)));
+            blackouts.Add(new Blackout(reader.GetGuid(0), reader.GetFieldValue<Interval>(1), reader.GetString(2)));
         }
 
         return blackouts;
@@ -96,12 +95,12 @@ public sealed class InstrumentStore(NpgsqlDataSource dataSource, IClock clock)
     public async Task<Blackout?> FindBlackoutAsync(string instrumentId, Guid blackoutId, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT id, lower(during), upper(during), reason FROM instrument_blackouts WHERE id = @blackout AND instrument_id = @id");
+            "SELECT id, during, reason FROM instrument_blackouts WHERE id = @blackout AND instrument_id = @id");
         command.Parameters.AddWithValue("id", instrumentId);
         command.Parameters.AddWithValue("blackout", blackoutId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new Blackout(reader.GetGuid(0), new Interval(reader.GetInstant(1), reader.GetInstant(2)), reader.GetString(3))
+            ? new Blackout(reader.GetGuid(0), reader.GetFieldValue<Interval>(1), reader.GetString(2))
             : null;
     }
 
@@ -110,7 +109,7 @@ public sealed class InstrumentStore(NpgsqlDataSource dataSource, IClock clock)
     {
         await using var command = dataSource.CreateCommand($"""
             WITH written AS (
-                INSERT INTO instrument_blackouts (id, instrument_id, during, reason) VALUES (@blackout, @id, tstzrange(@from, @to), @reason)
+                INSERT INTO instrument_blackouts (id, instrument_id, during, reason) VALUES (@blackout, @id, @during, @reason)
                 ON CONFLICT (id) DO NOTHING
                 RETURNING 1),
             {AuditCte}
@@ -118,8 +117,7 @@ public sealed class InstrumentStore(NpgsqlDataSource dataSource, IClock clock)
             """);
         command.Parameters.AddWithValue("id", instrumentId);
         command.Parameters.AddWithValue("blackout", blackout.Id);
-        command.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, blackout.Interval.Start.ToDateTimeUtc());
-        command.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, blackout.Interval.End.ToDateTimeUtc());
+        command.Parameters.AddWithValue("during", blackout.Interval);
         command.Parameters.AddWithValue("reason", blackout.Reason);
         AddAudit(command, audit);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
@@ -253,7 +251,7 @@ public sealed class InstrumentStore(NpgsqlDataSource dataSource, IClock clock)
             return;
         }
 
-        command.Parameters.AddWithValue("auditAt", NpgsqlDbType.TimestampTz, clock.GetCurrentInstant().ToDateTimeUtc());
+        command.Parameters.AddWithValue("auditAt", NpgsqlDbType.TimestampTz, clock.GetCurrentInstant());
         command.Parameters.AddWithValue("auditActor", audit.Actor);
         command.Parameters.AddWithValue("auditEntity", audit.Entity);
         command.Parameters.AddWithValue("auditEntityId", audit.EntityId);

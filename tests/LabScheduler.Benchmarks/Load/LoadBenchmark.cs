@@ -15,6 +15,9 @@ public sealed record LoadOptions(bool Quick, string Root, string AdminConnection
     public int Instruments => 1000;
 
     public int ReportBookings => Quick ? 200_000 : 1_000_000;
+
+    /// <summary>Instruments the catalog scenario creates on top of the world's.</summary>
+    public int CatalogInstruments => Quick ? 2_000 : 10_000;
 }
 
 /// <summary>
@@ -69,6 +72,7 @@ public sealed class LoadBenchmark(LoadOptions options)
         await SearchAsync(labScheduler, world);
         await P99At70Async(labScheduler, baseline, world, bookable, book);
         await ReportAsync(labScheduler);
+        await CatalogAsync(labScheduler, world);
 
         var results = new BenchResults(Machine(), options.Quick, _results);
         Console.WriteLine();
@@ -278,6 +282,57 @@ public sealed class LoadBenchmark(LoadOptions options)
             P99Ms = ScenarioResult.Round(latencies.Percentile(99)),
             Errors = latencies.Where(s => s != 200),
             Note = $"utilization (a month by lab, a year by member state) and a month's statements over {options.ReportBookings:N0} bookings, before any nightly roll-up",
+        });
+    }
+
+    /// <summary>
+    /// The catalog as a table: creating instruments costs the same per instrument at the end as at the
+    /// start, and listing a category stays fast with many thousands of instruments in it.
+    /// </summary>
+    private async Task CatalogAsync(Api labScheduler, World world)
+    {
+        var count = options.CatalogInstruments;
+        var lab = world.Labs[1].Id;
+        var batches = new List<double>();
+        const int Batch = 100;
+        for (var first = 0; first < count; first += Batch)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await Parallel.ForEachAsync(Enumerable.Range(first, Batch), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (n, _) =>
+                await labScheduler.MustAsync(HttpMethod.Post, $"/api/v1/labs/{lab}/instruments", WorldSetup.Admin, new
+                {
+                    id = $"cat-{n:D5}", name = $"Catalog {n}", category = "catalog", currency = "CNY",
+                    rates = new { @internal = 1, partner = 1, external = 1 },
+                }));
+            batches.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds / Batch);
+        }
+
+        var latencies = new LatencyRecorder();
+        var random = new Random(17);
+        string[] lists = ["/api/v1/instruments?category=catalog&limit=50", "/api/v1/instruments?category=catalog&limit=200", "/api/v1/instruments?category=nmr&limit=50"];
+        await labScheduler.SendAsync(HttpMethod.Get, lists[0], WorldSetup.Admin); // warm
+        for (var i = 0; i < 60; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var status = await labScheduler.SendAsync(HttpMethod.Get, lists[random.Next(lists.Length)], WorldSetup.Admin);
+            latencies.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, status);
+        }
+
+        // Per-instrument cost of the first and of the last batch of a hundred.
+        var firstHundred = batches[0];
+        var lastHundred = batches[^1];
+        Add(new ScenarioResult
+        {
+            Name = "catalog",
+            P50Ms = ScenarioResult.Round(latencies.Percentile(50)),
+            P95Ms = ScenarioResult.Round(latencies.Percentile(95)),
+            P99Ms = ScenarioResult.Round(latencies.Percentile(99)),
+            Errors = latencies.Where(s => s != 200),
+            CreateMsFirst100 = ScenarioResult.Round(firstHundred),
+            CreateMsLast100 = ScenarioResult.Round(lastHundred),
+            Ratio = ScenarioResult.Round(lastHundred / firstHundred),
+            Note = $"created {count:N0} instruments ({world.Instruments.Count:N0} before them), 16 at a time: {firstHundred:0.00} ms per instrument for the first 100, {lastHundred:0.00} for the last (ratio); "
+                + $"p50/p95/p99 of GET /instruments?category= with {count:N0} in the category (pages of 50 and 200) and of a category of {world.Instruments.Count / World.Categories.Length}",
         });
     }
 

@@ -40,6 +40,13 @@ public sealed record ScenarioResult
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? OverlapsFound { get; init; }
 
+    /// <summary>catalog: milliseconds per instrument created, for the first and the last hundred.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? CreateMsFirst100 { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? CreateMsLast100 { get; init; }
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? ConflictRate { get; init; }
 
