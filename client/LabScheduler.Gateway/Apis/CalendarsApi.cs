@@ -69,10 +69,20 @@ public static class CalendarsApi
             return ApiProblem.Result(LabScheduler.Domain.Errors.ErrorCodes.Unauthenticated, "Send Authorization: Bearer <token>, or ?token= from POST /api/v1/me/calendar-token.");
         }
 
+        // A feed is one document: every booking of the window, read a page at a time.
         var now = clock.GetCurrentInstant();
-        var page = await grains.GetGrain<IBookingQueryGrain>(0).ListAsync(
-            new Actor(userId), new BookingFilter { UserId = userId, From = now - Back, To = now + Ahead }, null, 1000);
-        var events = page.Items.Select(b => new ICalendarWriter.Event(b, $"{b.InstrumentId} for {b.TeamId}", b.Purpose, $"{b.InstrumentId}, lab {b.LabId}"));
+        var filter = new BookingFilter { UserId = userId, From = now - Back, To = now + Ahead };
+        var bookings = new List<Booking>();
+        BookingCursor? next = null;
+        do
+        {
+            var page = await grains.GetGrain<IBookingQueryGrain>(0).ListAsync(new Actor(userId), filter, next, Cursor.MaxLimit);
+            bookings.AddRange(page.Items);
+            next = page.Next;
+        }
+        while (next is not null);
+
+        var events = bookings.Select(b => new ICalendarWriter.Event(b, $"{b.InstrumentId} for {b.TeamId}", b.Purpose, $"{b.InstrumentId}, lab {b.LabId}"));
         return Results.Text(ICalendarWriter.Write($"LabScheduler: {userId}", events), ContentType);
     }
 }

@@ -106,22 +106,38 @@ public static class WaitlistApi
             [.. entries.Where(e => access.Manages(instrument.LabId) || e.UserId == actor.UserId).Select(e => EntryResponse.Of(e, lab, requester!))], null));
     }
 
-    private static async Task<IResult> Mine(string? tz, HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> Mine(string? tz, int? limit, string? cursor, HttpContext http, IGrainFactory grains)
     {
+        var input = new Input();
+        var take = Cursor.Limit(limit, input);
+        var position = Cursor.Decode(cursor, input)?.Split('~') is [var ticks, var id] && long.TryParse(ticks, out var t) && Guid.TryParse(id, out var g)
+            ? (Instant.FromUnixTimeTicks(t), g)
+            : ((Instant, Guid)?)null;
+        if (cursor is not null && position is null)
+        {
+            input.Fail("cursor", "is not a cursor this API gave out");
+        }
+
+        if (!input.IsValid)
+        {
+            return ApiProblem.Validation(input.Errors);
+        }
+
         var (requester, problem) = await Requester.ZoneAsync(http, grains, tz);
         if (problem is not null)
         {
             return problem;
         }
 
-        var entries = await grains.GetGrain<IBookingQueryGrain>(0).MyWaitlistAsync(http.User.Actor());
+        var entries = await grains.GetGrain<IBookingQueryGrain>(0).MyWaitlistAsync(http.User.Actor(), position?.Item1, position?.Item2, take + 1);
         var items = new List<EntryResponse>();
-        foreach (var entry in entries)
+        foreach (var entry in entries.Take(take))
         {
             items.Add(EntryResponse.Of(entry, await InstrumentsApi.LabZoneAsync(entry.InstrumentId, grains), requester!));
         }
 
-        return TypedResults.Ok(new Page<EntryResponse>(items, null));
+        var last = entries.Count > take ? entries[take - 1] : null;
+        return TypedResults.Ok(new Page<EntryResponse>(items, last is null ? null : Cursor.Encode($"{last.CreatedAt.ToUnixTimeTicks()}~{last.Id}")));
     }
 
     private static async Task<IResult> Accept(string entryId, string? tz, HttpContext http, IGrainFactory grains)

@@ -15,8 +15,8 @@ public interface IBookingQueryGrain : IGrainWithIntegerKey
     /// <summary>A waitlist entry, if the actor may see it (the waiter, the lab's managers, admin).</summary>
     Task<CommandResult<LabScheduler.Contracts.Waitlist.WaitlistEntry>> FindWaitlistEntryAsync(Actor actor, Guid entryId);
 
-    /// <summary>The actor's own waitlist entries, newest first.</summary>
-    Task<IReadOnlyList<LabScheduler.Contracts.Waitlist.WaitlistEntry>> MyWaitlistAsync(Actor actor);
+    /// <summary>A page of the actor's own waitlist entries, newest first, after the entry created at <paramref name="afterCreatedAt"/> with id <paramref name="afterId"/>.</summary>
+    Task<IReadOnlyList<LabScheduler.Contracts.Waitlist.WaitlistEntry>> MyWaitlistAsync(Actor actor, Instant? afterCreatedAt, Guid? afterId, int limit);
 
     /// <summary>The bookings of a series, if the actor may see them.</summary>
     Task<CommandResult<Series>> FindSeriesAsync(Actor actor, Guid seriesId);

@@ -38,7 +38,8 @@ public sealed class BookingQueryGrain(BookingStore store, WaitlistStore waitlist
         return access.IsAdmin || (lab is not null && access.Manages(lab)) ? CommandResult<WaitlistEntry>.Ok(entry) : Checks.NotFound("waitlist entry", entryId.ToString());
     }
 
-    Task<IReadOnlyList<WaitlistEntry>> IBookingQueryGrain.MyWaitlistAsync(Actor actor) => waitlist.ForUserAsync(actor.UserId);
+    Task<IReadOnlyList<WaitlistEntry>> IBookingQueryGrain.MyWaitlistAsync(Actor actor, Instant? afterCreatedAt, Guid? afterId, int limit) =>
+        waitlist.ForUserAsync(actor.UserId, afterCreatedAt is { } at && afterId is { } id ? (at, id) : null, limit);
 
     async Task<CommandResult<Booking>> IBookingQueryGrain.FindAsync(Actor actor, Guid bookingId)
     {
@@ -69,8 +70,24 @@ public sealed class BookingQueryGrain(BookingStore store, WaitlistStore waitlist
         return visible ? CommandResult<Series>.Ok(new Series(seriesId, bookings)) : Checks.NotFound("series", seriesId.ToString());
     }
 
-    Task<IReadOnlyList<Booking>> IBookingQueryGrain.InstrumentCalendarAsync(string instrumentId, Instant from, Instant to) =>
-        store.QueryAsync(new BookingQuery { All = true, InstrumentId = instrumentId, From = from, To = to, Limit = 5000 });
+    // A feed is one document: every booking of the window, read a page at a time.
+    async Task<IReadOnlyList<Booking>> IBookingQueryGrain.InstrumentCalendarAsync(string instrumentId, Instant from, Instant to)
+    {
+        const int Page = 1000;
+        var all = new List<Booking>();
+        var query = new BookingQuery { All = true, InstrumentId = instrumentId, From = from, To = to, Limit = Page };
+        while (true)
+        {
+            var page = await store.QueryAsync(query);
+            all.AddRange(page);
+            if (page.Count < Page)
+            {
+                return all;
+            }
+
+            query = query with { AfterStart = page[^1].Interval.Start, AfterId = page[^1].Id };
+        }
+    }
 
     async Task<BookingPage> IBookingQueryGrain.ListAsync(Actor actor, BookingFilter filter, BookingCursor? after, int limit)
     {

@@ -63,9 +63,22 @@ public sealed class WaitlistStore(NpgsqlDataSource dataSource)
     public async Task<WaitlistEntry?> FindAsync(Guid id, CancellationToken cancellationToken = default) =>
         (await Query($"SELECT {Columns} FROM waitlist WHERE id = @v", id, cancellationToken)).FirstOrDefault();
 
-    /// <summary>A user's entries, newest first.</summary>
-    public Task<IReadOnlyList<WaitlistEntry>> ForUserAsync(string userId, CancellationToken cancellationToken = default) =>
-        Query($"SELECT {Columns} FROM waitlist WHERE user_id = @v ORDER BY created_at DESC LIMIT 1000", userId, cancellationToken);
+    /// <summary>A page of a user's entries, newest first, after the entry <paramref name="after"/> (keyset: creation, then id).</summary>
+    public async Task<IReadOnlyList<WaitlistEntry>> ForUserAsync(
+        string userId, (Instant CreatedAt, Guid Id)? after, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {Columns} FROM waitlist
+            WHERE user_id = @user AND (@afterAt IS NULL OR (created_at, id) < (@afterAt, @afterId))
+            ORDER BY created_at DESC, id DESC
+            LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("user", userId);
+        command.Parameters.AddWithValue("afterAt", NpgsqlTypes.NpgsqlDbType.TimestampTz, after is { } a ? a.CreatedAt : DBNull.Value);
+        command.Parameters.AddWithValue("afterId", NpgsqlTypes.NpgsqlDbType.Uuid, after is { } b ? b.Id : DBNull.Value);
+        command.Parameters.AddWithValue("limit", limit);
+        return await ReadAsync(command, cancellationToken);
+    }
 
     /// <summary>Instruments whose waitlist has an offer past its expiry or a waiter whose interval has begun.</summary>
     public async Task<IReadOnlyList<string>> InstrumentsWithDueEntriesAsync(Instant now, CancellationToken cancellationToken = default)
@@ -89,6 +102,11 @@ public sealed class WaitlistStore(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddWithValue("v", value);
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<WaitlistEntry>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         var entries = new List<WaitlistEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

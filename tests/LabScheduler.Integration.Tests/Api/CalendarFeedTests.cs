@@ -37,6 +37,29 @@ public sealed class CalendarFeedTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Feeds_HoldEveryBookingOfTheirWindow_NotTheFirstThousand()
+    {
+        var instrument = await BookingApiTests.NewInstrument(api);
+        // 1,200 cancelled bookings of Dana's (they hold no time), fifteen minutes apart from 5 December on.
+        await api.Harness.Database.ScalarAsync<int>("""
+            WITH rows AS (
+                INSERT INTO bookings (id, instrument_id, lab_id, team_id, user_id, status, during, exclusive, purpose, created_at, updated_at, team_state)
+                SELECT gen_random_uuid(), @instrument, 'xian-nmr', 'kaznu-nano', 'dana', 'cancelled',
+                       tstzrange(timestamptz '2026-12-05T00:00:00Z' + n * interval '15 minutes', timestamptz '2026-12-05T00:15:00Z' + n * interval '15 minutes'),
+                       true, 'many', now(), now(), 'KZ'
+                FROM generate_series(0, 1199) AS n
+                RETURNING 1)
+            SELECT count(*)::integer FROM rows
+            """, ("instrument", instrument));
+
+        using var dana = await api.As("dana");
+        var instrumentFeed = Calendar.Load(await dana.GetStringAsync($"/api/v1/instruments/{instrument}/calendar.ics"))!;
+        Assert.Equal(1200, instrumentFeed.Events.Count);
+        var myFeed = Calendar.Load(await dana.GetStringAsync("/api/v1/me/calendar.ics"))!;
+        Assert.Equal(1200, myFeed.Events.Count(e => e.Location?.StartsWith(instrument, StringComparison.Ordinal) == true));
+    }
+
+    [Fact]
     public async Task MyFeed_WithBearerOrFeedToken_ShowsOwnBookingsWithPurpose_BadTokenIs401()
     {
         var instrument = await BookingApiTests.NewInstrument(api);

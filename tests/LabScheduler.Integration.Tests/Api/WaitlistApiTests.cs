@@ -44,6 +44,39 @@ public sealed class WaitlistApiTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task MyWaitlist_PagesToTheEnd_NewestFirst_NothingTwice()
+    {
+        var instrument = await BookingApiTests.NewInstrument(api);
+        using var alice = await api.As("alice");
+        using var dana = await api.As("dana");
+        var joined = new List<string>();
+        foreach (var day in new[] { 15, 16, 17 })
+        {
+            var slot = new { localStart = $"2026-12-{day}T09:00", localEnd = $"2026-12-{day}T10:00" };
+            await (await alice.Post("/api/v1/bookings", new { instrumentId = instrument, teamId = "kaznu-nano", slot.localStart, slot.localEnd })).Expect(HttpStatusCode.Created);
+            joined.Add((await (await dana.Post($"/api/v1/instruments/{instrument}/waitlist", new { teamId = "kaznu-nano", slot.localStart, slot.localEnd }))
+                .Expect(HttpStatusCode.Created)).Str("id"));
+        }
+
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await (await dana.GetAsync($"/api/v1/me/waitlist?limit=2{(cursor is null ? "" : $"&cursor={cursor}")}")).Expect(HttpStatusCode.OK);
+            var items = page.GetProperty("items").EnumerateArray().Select(e => e.Str("id")).ToList();
+            Assert.InRange(items.Count, 1, 2);
+            seen.AddRange(items);
+            cursor = page.GetProperty("next").GetString();
+        }
+        while (cursor is not null);
+
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        // Newest first: the three joined last come in the reverse order of joining.
+        Assert.Equal([.. Enumerable.Reverse(joined)], seen.Where(joined.Contains));
+        await (await dana.GetAsync("/api/v1/me/waitlist?cursor=bm90LWEtY3Vyc29y")).Expect(HttpStatusCode.BadRequest, "validation");
+    }
+
+    [Fact]
     public async Task Locations_OfBlackoutsSeriesAndWaitlistEntries_PointAtRoutes()
     {
         var instrument = await BookingApiTests.NewInstrument(api);
