@@ -22,15 +22,15 @@ public static class TeamsApi
 
     public static RouteGroupBuilder MapTeamsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/teams", Create).WithMetadata(new IdempotentAttribute()).WithName("CreateTeam").WithSummary("Creates a team (admin).");
+        api.MapPost("/teams", Create).WithMetadata(new IdempotentAttribute()).WithName("CreateTeam").Produces<TeamResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Creates a team (admin).");
         api.MapGet("/teams", List).WithName("ListTeams").WithSummary("Teams by id, paged: all of them for administrators, one's own for anyone else.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/teams/{id}", Get).WithName("GetTeam").Produces<TeamResponse>().WithSummary("A team with members and quotas (members, admin).");
         api.MapPut("/teams/{id}/members/{userId}", (string id, string userId, HttpContext http, IGrainFactory grains) => Members(id, userId, true, http, grains))
-            .WithName("AddTeamMember").WithSummary("Adds a member (admin).");
+            .WithName("AddTeamMember").Produces<TeamResponse>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Adds a member (admin).");
         api.MapDelete("/teams/{id}/members/{userId}", (string id, string userId, HttpContext http, IGrainFactory grains) => Members(id, userId, false, http, grains))
-            .WithName("RemoveTeamMember").WithSummary("Removes a member (admin).");
-        api.MapPut("/teams/{teamId}/quotas/{instrumentId}", SetQuota).WithName("SetQuota")
+            .WithName("RemoveTeamMember").Produces<TeamResponse>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Removes a member (admin).");
+        api.MapPut("/teams/{teamId}/quotas/{instrumentId}", SetQuota).WithName("SetQuota").Produces<QuotaView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Sets the team's minutes per calendar month (lab's zone) on an instrument (its lab's managers, admin).");
         api.MapGet("/instruments/{id}/quotas", InstrumentQuotas).WithName("InstrumentQuotas")
             .WithSummary("Every team with its quota on this instrument (minutesPerMonth null: none), by team id, paged (the lab's managers, admin).")
