@@ -4,7 +4,8 @@ namespace LabScheduler.Web.Tests;
 
 /// <summary>
 /// The managers' and administrators' main screens on a 360-px phone and on a desktop, in English
-/// and another language: nothing scrolls sideways (tables scroll inside their own box). With
+/// and another language: nothing scrolls sideways, and no table is cut off (a wide table scrolls
+/// inside its own box). With
 /// LABSCHED_SCREENSHOTS set to a folder, each screen is also saved there as a PNG (docs/screenshots).
 /// </summary>
 [Collection(WebCollection.Name)]
@@ -47,6 +48,27 @@ public sealed class ManagementLayoutTests(WebFixture web)
         await Assertions.Expect(page.GetByTestId("zone")).ToBeVisibleAsync();
         await CheckAsync(page, $"{tag}-opening-hours", width);
 
+        await page.GotoAsync("/manage/instruments");
+        await Assertions.Expect(page.Locator("#rule-capacity")).ToBeVisibleAsync();
+        await CheckAsync(page, $"{tag}-instrument-rules", width);
+
+        await page.GotoAsync("/manage/training");
+        await Assertions.Expect(page.GetByTestId("requires")).ToBeVisibleAsync();
+        await CheckAsync(page, $"{tag}-training", width);
+
+        await page.GotoAsync("/manage/quotas");
+        await Assertions.Expect(page.GetByTestId("quotas").Locator("tbody tr").First).ToBeVisibleAsync();
+        await CheckAsync(page, $"{tag}-quotas-shares", width);
+
+        await page.GotoAsync("/manage/labels");
+        await Assertions.Expect(page.GetByTestId("label").First).ToBeVisibleAsync();
+        await CheckAsync(page, $"{tag}-qr-labels", width);
+
+        await page.GotoAsync("/manage/usage");
+        await Assertions.Expect(page.GetByTestId("usage-table").Locator("tbody tr").First).ToBeVisibleAsync();
+        await page.Locator(".chart svg").First.WaitForAsync();
+        await CheckAsync(page, $"{tag}-lab-usage", width);
+
         var admin = await web.NewPageAsync(locale: language, width: width, height: width < 600 ? 740 : 860);
         await SignInAsync(admin, "admin", language);
         await admin.GotoAsync("/admin/dashboard");
@@ -73,5 +95,17 @@ public sealed class ManagementLayoutTests(WebFixture web)
 
         var scrollWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
         Assert.True(scrollWidth <= width, $"{name}: the page is {scrollWidth} px wide on a {width}-px screen");
+
+        // No table is cut off: each sits in a box that scrolls sideways as far as the table is wide.
+        var clipped = await page.EvaluateAsync<string[]>(
+            """
+            () => [...document.querySelectorAll('main table')].flatMap((table) => {
+              const box = table.closest('.scroll-box');
+              if (!box) return table.offsetWidth > document.querySelector('main').clientWidth ? [`a table ${table.offsetWidth} px wide outside a scroll box`] : [];
+              const scrolls = ['auto', 'scroll'].includes(getComputedStyle(box).overflowX);
+              return scrolls && box.scrollWidth >= table.offsetWidth ? [] : [`a table ${table.offsetWidth} px wide in a box that shows ${box.clientWidth} px`];
+            })
+            """);
+        Assert.True(clipped.Length == 0, $"{name}: {string.Join("; ", clipped)}");
     }
 }

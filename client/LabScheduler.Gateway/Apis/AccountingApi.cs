@@ -26,19 +26,19 @@ public static class AccountingApi
 
     public static RouteGroupBuilder MapAccountingApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/teams/{id}/usage", Usage).WithName("TeamUsage")
+        api.MapGet("/teams/{id}/usage", Usage).WithName("TeamUsage").Produces<UsageResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A team's ledger entries of a month (calendar month in each lab's zone), totals per currency, and quota use (members, admin).");
-        api.MapGet("/reports/utilization", Utilization).WithName("Utilization")
+        api.MapGet("/reports/utilization", Utilization).WithName("Utilization").Produces<Views.Page<UtilizationView>>().Produces<string>(StatusCodes.Status200OK, "text/csv").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("Open, booked and used minutes, utilization, no-shows and cancellations by instrument, lab, memberState or team; Accept: text/csv for CSV (admin; managers for their labs).");
-        api.MapGet("/reports/statements", Statements).WithName("Statements")
+        api.MapGet("/reports/statements", Statements).WithName("Statements").Produces<Views.Page<StatementView>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("A month's statements per team or institution (by=team|institution), totals per currency (admin; managers for their labs); frozen=true: as the month-end run froze them (admin).");
-        api.MapGet("/reports/settlement", Settlement).WithName("Settlement")
+        api.MapGet("/reports/settlement", Settlement).WithName("Settlement").Produces<Views.Page<SettlementView>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("Who used whose instruments in a month: team country, lab country, currency, amount (admin; managers for their labs).");
-        api.MapPost("/usage-entries/{id}/correct", Correct).WithMetadata(new Idempotency.IdempotentAttribute()).WithName("CorrectUsage")
+        api.MapPost("/usage-entries/{id}/correct", Correct).WithMetadata(new Idempotency.IdempotentAttribute()).WithName("CorrectUsage").Produces<UsageEntryView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Corrects a ledger entry: a reversal plus a new entry for chargedMinutes (admin; the lab's managers).");
-        api.MapGet("/instruments/{id}/shares", SharesReport).WithName("Shares")
+        api.MapGet("/instruments/{id}/shares", SharesReport).WithName("Shares").Produces<Views.Page<ShareView>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Member-state shares of a month (lab zone): percent, entitled, booked and used minutes per country or \"*\" (managers, admin).");
-        api.MapGet("/reports/heatmap", HeatMapReport).WithName("HeatMap")
+        api.MapGet("/reports/heatmap", HeatMapReport).WithName("HeatMap").Produces<HeatMapResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("Booked minutes by hour of week in each lab's local time: days Monday..Sunday, hours 00..23 (admin; managers for their labs).");
         return api;
     }

@@ -15,7 +15,7 @@ public static class AuditApi
 
     public static RouteGroupBuilder MapAuditApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/audit", Read).WithName("Audit")
+        api.MapGet("/audit", Read).WithName("Audit").Produces<Page<AuditView>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("Who changed what and when (reference data, rules, bookings, ledger), oldest first, paged; admin only.");
         return api;
     }

@@ -29,7 +29,7 @@ public static class AuthApi
             .WithName("DevUsers").WithSummary("Demo mode: the users one may sign in as (404 in any other mode).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/auth/dev-token", DevToken).AllowAnonymous()
-            .WithName("DevToken").WithSummary("Demo mode: a signed access token for an existing user.");
+            .WithName("DevToken").Produces<DevTokenResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Demo mode: a signed access token for an existing user.");
         return api;
     }
 

@@ -49,9 +49,9 @@ public static class BookingsApi
         api.MapPost("/bookings/{id}/check-out", (string id, string? tz, HttpContext http, IGrainFactory grains, GatewayMetrics metrics) =>
                 Transition(id, tz, http, grains, metrics, "completed", (i, a, b) => i.CheckOutAsync(a, b)))
             .WithName("CheckOut").Produces<BookingResponse>().WithSummary("The booker checks out: records the actual end, completes the booking, frees the rest.");
-        api.MapPost("/booking-series", CreateSeries).WithMetadata(new IdempotentAttribute()).WithName("CreateSeries")
+        api.MapPost("/booking-series", CreateSeries).WithMetadata(new IdempotentAttribute()).WithName("CreateSeries").Produces<SeriesResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Books every occurrence of an RFC 5545 RRULE (expanded in the lab's local time), or none.");
-        api.MapPost("/booking-series/{id}/cancel", CancelSeries).WithName("CancelSeries")
+        api.MapPost("/booking-series/{id}/cancel", CancelSeries).WithName("CancelSeries").Produces<SeriesResponse>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Cancels the occurrences not yet started (booker, lab manager, admin).");
         api.MapGet("/booking-series/{id}", GetSeries).WithName("GetSeries").Produces<SeriesResponse>()
             .WithSummary("One series with its occurrences (as GET /bookings/{id} for each): where a series' Location points.");

@@ -22,13 +22,13 @@ public static class CalendarsApi
 
     public static RouteGroupBuilder MapCalendarsApi(this RouteGroupBuilder api, RouteGroupBuilder signedIn)
     {
-        signedIn.MapGet("/instruments/{id}/calendar.ics", InstrumentFeed).WithName("InstrumentCalendar")
+        signedIn.MapGet("/instruments/{id}/calendar.ics", InstrumentFeed).WithName("InstrumentCalendar").Produces<string>(StatusCodes.Status200OK, "text/calendar").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The instrument's bookings as iCalendar (who booked and why are left out).");
-        signedIn.MapPost("/me/calendar-token", RotateToken).WithName("CalendarToken")
+        signedIn.MapPost("/me/calendar-token", RotateToken).WithName("CalendarToken").Produces<FeedTokenResponse>()
             .WithSummary("A new feed token for /me/calendar.ics?token=..., for calendar apps that send no header; the old one stops working.");
 
         // Anonymous at the HTTP level: either a bearer token or ?token= identifies the user.
-        api.MapGet("/me/calendar.ics", MyFeed).AllowAnonymous().WithName("MyCalendar")
+        api.MapGet("/me/calendar.ics", MyFeed).AllowAnonymous().WithName("MyCalendar").Produces<string>(StatusCodes.Status200OK, "text/calendar").ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("The signed-in user's bookings as iCalendar; ?token= may replace the Authorization header.");
         return api;
     }

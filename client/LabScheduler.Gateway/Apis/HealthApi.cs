@@ -16,7 +16,7 @@ public static partial class HealthApi
         health.MapGet("/live", () => TypedResults.Ok(new HealthReport("live", [])))
             .WithName("Live").WithSummary("The gateway process is running.");
         health.MapGet("/ready", Ready)
-            .WithName("Ready").WithSummary("The silo cluster and PostgreSQL answer.");
+            .WithName("Ready").Produces<HealthReport>().Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable).WithSummary("The silo cluster and PostgreSQL answer.");
         return app;
     }
 

@@ -58,9 +58,9 @@ public static class InstrumentsApi
         api.MapGet("/instruments/{id}", Get).WithName("GetInstrument").Produces<InstrumentResponse>().WithSummary("One instrument with its lab's time zone.");
         api.MapPatch("/instruments/{id}", Patch).WithName("UpdateInstrument").Produces<InstrumentResponse>().WithSummary("Changes name, category, rates, rules or status (managers, admin).");
         api.MapPut("/instruments/{id}/authorized-users/{userId}", (string id, string userId, HttpContext http, IGrainFactory grains) => Authorize(id, userId, true, http, grains))
-            .WithName("AuthorizeUser").WithSummary("Records a training sign-off (managers, admin).");
+            .WithName("AuthorizeUser").Produces<InstrumentResponse>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Records a training sign-off (managers, admin).");
         api.MapDelete("/instruments/{id}/authorized-users/{userId}", (string id, string userId, HttpContext http, IGrainFactory grains) => Authorize(id, userId, false, http, grains))
-            .WithName("DeauthorizeUser").WithSummary("Withdraws a training sign-off (managers, admin).");
+            .WithName("DeauthorizeUser").Produces<InstrumentResponse>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Withdraws a training sign-off (managers, admin).");
         return api;
     }
 

@@ -19,9 +19,9 @@ public static class LabsApi
         api.MapGet("/labs", List).WithName("ListLabs").Produces<Page<LabResponse>>().WithSummary("Labs by id, paged.");
         api.MapGet("/labs/{id}", Get).WithName("GetLab").Produces<LabResponse>().WithSummary("One lab.");
         api.MapPut("/labs/{id}/managers/{userId}", (string id, string userId, HttpContext http, IGrainFactory grains) => Managers(id, userId, true, http, grains))
-            .WithName("AddLabManager").WithSummary("Makes a user a manager of the lab (admin).");
+            .WithName("AddLabManager").Produces<LabResponse>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Makes a user a manager of the lab (admin).");
         api.MapDelete("/labs/{id}/managers/{userId}", (string id, string userId, HttpContext http, IGrainFactory grains) => Managers(id, userId, false, http, grains))
-            .WithName("RemoveLabManager").WithSummary("Removes a manager (admin).");
+            .WithName("RemoveLabManager").Produces<LabResponse>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Removes a manager (admin).");
         return api;
     }
 

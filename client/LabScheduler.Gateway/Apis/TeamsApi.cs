@@ -17,18 +17,24 @@ public static class TeamsApi
 
     public sealed record QuotaRequest(int? MinutesPerMonth);
 
+    /// <summary>A team and its quota on one instrument; <c>MinutesPerMonth</c> is null where none is set.</summary>
+    public sealed record TeamQuotaView(string TeamId, string Name, string Institution, string MemberState, int? MinutesPerMonth);
+
     public static RouteGroupBuilder MapTeamsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/teams", Create).WithMetadata(new IdempotentAttribute()).WithName("CreateTeam").WithSummary("Creates a team (admin).");
+        api.MapPost("/teams", Create).WithMetadata(new IdempotentAttribute()).WithName("CreateTeam").Produces<TeamResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Creates a team (admin).");
         api.MapGet("/teams", List).WithName("ListTeams").WithSummary("Teams by id, paged: all of them for administrators, one's own for anyone else.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/teams/{id}", Get).WithName("GetTeam").Produces<TeamResponse>().WithSummary("A team with members and quotas (members, admin).");
         api.MapPut("/teams/{id}/members/{userId}", (string id, string userId, HttpContext http, IGrainFactory grains) => Members(id, userId, true, http, grains))
-            .WithName("AddTeamMember").WithSummary("Adds a member (admin).");
+            .WithName("AddTeamMember").Produces<TeamResponse>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Adds a member (admin).");
         api.MapDelete("/teams/{id}/members/{userId}", (string id, string userId, HttpContext http, IGrainFactory grains) => Members(id, userId, false, http, grains))
-            .WithName("RemoveTeamMember").WithSummary("Removes a member (admin).");
-        api.MapPut("/teams/{teamId}/quotas/{instrumentId}", SetQuota).WithName("SetQuota")
+            .WithName("RemoveTeamMember").Produces<TeamResponse>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Removes a member (admin).");
+        api.MapPut("/teams/{teamId}/quotas/{instrumentId}", SetQuota).WithName("SetQuota").Produces<QuotaView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Sets the team's minutes per calendar month (lab's zone) on an instrument (its lab's managers, admin).");
+        api.MapGet("/instruments/{id}/quotas", InstrumentQuotas).WithName("InstrumentQuotas")
+            .WithSummary("Every team with its quota on this instrument (minutesPerMonth null: none), by team id, paged (the lab's managers, admin).")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
@@ -104,5 +110,37 @@ public static class TeamsApi
 
         var set = await grains.GetGrain<IInstrumentGrain>(instrumentId).SetTeamQuotaAsync(http.User.Actor(), teamId, minutes);
         return CommandResults.Ok(set, m => new QuotaView(instrumentId, m));
+    }
+
+    private static async Task<Results<Ok<Page<TeamQuotaView>>, ProblemHttpResult>> InstrumentQuotas(
+        string id, int? limit, string? cursor, HttpContext http, IGrainFactory grains)
+    {
+        var input = new Input();
+        var take = Cursor.Limit(limit, input);
+        var after = Cursor.Decode(cursor, input);
+        if (!input.IsValid)
+        {
+            return ApiProblem.Validation(input.Errors);
+        }
+
+        if (await InstrumentsApi.Find(id, grains) is not { } instrument)
+        {
+            return ApiProblem.NotFound($"No instrument '{id}'.");
+        }
+
+        var access = await grains.GetGrain<LabScheduler.Contracts.Users.IUserGrain>(http.User.Actor().UserId).GetAccessAsync();
+        if (!access.Manages(instrument.LabId))
+        {
+            return ApiProblem.Result(LabScheduler.Domain.Errors.ErrorCodes.Forbidden, $"Only a manager of lab '{instrument.LabId}' or an administrator may read its quotas.");
+        }
+
+        // A manager sets quotas for any team, so they see every team here, although the team list
+        // itself is the administrators'. The caller's right was checked just above; the directory is
+        // read as the system for that reason alone, and only ids, names, countries and this
+        // instrument's quotas leave it.
+        var page = await grains.GetGrain<IDirectoryGrain>(0).ListTeamsAsync(LabScheduler.Contracts.Common.Actor.System, after, take);
+        return CommandResults.Ok(page, p => new Page<TeamQuotaView>(
+            [.. p.Items.Select(t => new TeamQuotaView(t.Profile.Id, t.Profile.Name, t.Profile.Institution, t.Profile.MemberState, t.Quotas.TryGetValue(id, out var m) ? m : null))],
+            p.Next is { } next ? Cursor.Encode(next) : null));
     }
 }

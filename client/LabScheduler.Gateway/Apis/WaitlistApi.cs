@@ -30,14 +30,14 @@ public static class WaitlistApi
 
     public static RouteGroupBuilder MapWaitlistApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/instruments/{id}/waitlist", Join).WithMetadata(new IdempotentAttribute()).WithName("JoinWaitlist")
+        api.MapPost("/instruments/{id}/waitlist", Join).WithMetadata(new IdempotentAttribute()).WithName("JoinWaitlist").Produces<EntryResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Queues for a taken interval (same rights as booking it); 422 waitlist.time-free when it is free.");
-        api.MapGet("/instruments/{id}/waitlist", List).WithName("InstrumentWaitlist")
+        api.MapGet("/instruments/{id}/waitlist", List).WithName("InstrumentWaitlist").Produces<Page<EntryResponse>>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The entries in line: all of them for the lab's managers and admins, one's own for others.");
-        api.MapGet("/me/waitlist", Mine).WithName("MyWaitlist").WithSummary("The caller's waitlist entries, newest first.");
-        api.MapPost("/waitlist/{entryId}/accept", Accept).WithName("AcceptOffer")
+        api.MapGet("/me/waitlist", Mine).WithName("MyWaitlist").Produces<Page<EntryResponse>>().WithSummary("The caller's waitlist entries, newest first.");
+        api.MapPost("/waitlist/{entryId}/accept", Accept).WithName("AcceptOffer").Produces<BookingResponse>().Produces<BookingResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Takes an open offer: the held time becomes the waiter's booking.");
-        api.MapPost("/waitlist/{entryId}/withdraw", Withdraw).WithName("WithdrawFromWaitlist")
+        api.MapPost("/waitlist/{entryId}/withdraw", Withdraw).WithName("WithdrawFromWaitlist").Produces<EntryResponse>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Leaves the line (the waiter, the lab's managers, admin); a held offer passes on.");
         api.MapGet("/waitlist/{entryId}", GetEntry).WithName("GetWaitlistEntry").Produces<EntryResponse>()
             .WithSummary("One waitlist entry (the waiter, the lab's managers, admin): where a join's Location points.");

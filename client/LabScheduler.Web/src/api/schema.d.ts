@@ -299,6 +299,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/instruments/{id}/quotas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every team with its quota on this instrument (minutesPerMonth null: none), by team id, paged (the lab's managers, admin). */
+        get: operations["InstrumentQuotas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/labs/{labId}/instruments": {
         parameters: {
             query?: never;
@@ -387,6 +404,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/instruments/{id}/blackouts/{blackoutId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One blackout of the instrument: where a new blackout's Location points. */
+        get: operations["GetBlackout"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/instruments/{id}/blackouts": {
         parameters: {
             query?: never;
@@ -449,6 +483,23 @@ export interface paths {
         };
         /** One booking (booker, team member, lab manager, admin). */
         get: operations["GetBooking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/approvals/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many bookings wait for approval on the labs the caller manages (administrators: all labs). */
+        get: operations["ApprovalsCount"];
         put?: never;
         post?: never;
         delete?: never;
@@ -576,6 +627,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/booking-series/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One series with its occurrences (as GET /bookings/{id} for each): where a series' Location points. */
+        get: operations["GetSeries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/slots": {
         parameters: {
             query?: never;
@@ -619,6 +687,23 @@ export interface paths {
         };
         /** Whether the instrument is free, busy or closed now and until when; the current and next bookings only for their booker and team. */
         get: operations["InstrumentNow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/instruments/{id}/quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The price of an interval (start/end, or localStart/localEnd in the lab's time) at the team's tariff, charged as a session that runs as booked. */
+        get: operations["Quote"];
         put?: never;
         post?: never;
         delete?: never;
@@ -690,6 +775,23 @@ export interface paths {
         put?: never;
         /** Leaves the line (the waiter, the lab's managers, admin); a held offer passes on. */
         post: operations["WithdrawFromWaitlist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/waitlist/{entryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One waitlist entry (the waiter, the lab's managers, admin): where a join's Location points. */
+        get: operations["GetWaitlistEntry"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -870,6 +972,20 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ApprovalsCountResponse: {
+            /** Format: int32 */
+            pending: number;
+        };
+        AuditView: {
+            /** Format: int64 */
+            seq: number;
+            at: string;
+            actor: string;
+            entity: string;
+            entityId: string;
+            action: string;
+            details: components["schemas"]["JsonElement"];
+        };
         AuthConfigResponse: {
             mode: string;
             authority: null | string;
@@ -882,6 +998,15 @@ export interface components {
             end: null | string;
             reason: null | string;
             cancelConflicting: null | boolean;
+        };
+        BlackoutResponse: {
+            id: string;
+            instrumentId: string;
+            start: string;
+            end: string;
+            lab: components["schemas"]["ZonedSpan"];
+            requester: components["schemas"]["ZonedSpan"];
+            reason: string;
         };
         BookingRequest: {
             instrumentId: null | string;
@@ -972,6 +1097,11 @@ export interface components {
         DevTokenRequest: {
             userId: null | string;
         };
+        DevTokenResponse: {
+            accessToken: string;
+            tokenType: string;
+            expiresAt: string;
+        };
         DevUserView: {
             id: string;
             displayName: string;
@@ -982,6 +1112,28 @@ export interface components {
         DevUsersResponse: {
             items: components["schemas"]["DevUserView"][];
         };
+        EntryResponse: {
+            id: string;
+            instrumentId: string;
+            teamId: string;
+            userId: string;
+            status: string;
+            start: string;
+            end: string;
+            lab: components["schemas"]["ZonedSpan"];
+            requester: components["schemas"]["ZonedSpan"];
+            createdAt: string;
+            offerExpiresAt: null | string;
+            bookingId: null | string;
+        };
+        FeedTokenResponse: {
+            token: string;
+            url: string;
+        };
+        FreeResponse: {
+            instrumentId: string;
+            items: components["schemas"]["IntervalView"][];
+        };
         HealthCheck: {
             name: string;
             ok: boolean;
@@ -990,6 +1142,26 @@ export interface components {
         HealthReport: {
             status: string;
             checks: components["schemas"]["HealthCheck"][];
+        };
+        HeatMapResponse: {
+            from: string;
+            to: string;
+            labId: null | string;
+            days: string[];
+            minutes: number[][];
+        };
+        InstrumentResponse: {
+            id: string;
+            labId: string;
+            name: string;
+            category: string;
+            currency: string;
+            rates: components["schemas"]["RatesView"];
+            rules: components["schemas"]["RulesView"];
+            status: string;
+            timeZone: string;
+            memberState: string;
+            authorizedUsers: string[];
         };
         IntervalView: {
             start: string;
@@ -1003,6 +1175,22 @@ export interface components {
             end: null | string;
             localStart: null | string;
             localEnd: null | string;
+        };
+        JsonElement: unknown;
+        LabResponse: {
+            id: string;
+            name: string;
+            hostInstitution: string;
+            memberState: string;
+            timeZone: string;
+            partnerStates: string[];
+            managers: string[];
+            instruments: string[];
+        };
+        MemberStateView: {
+            code: string;
+            name: string;
+            kind: string;
         };
         NowResponse: {
             instrumentId: string;
@@ -1019,6 +1207,56 @@ export interface components {
             weekly: null | components["schemas"]["WeeklyRequest"][];
             closedDates: null | string[];
         };
+        OpeningHoursResponse: {
+            instrumentId: string;
+            timeZone: string;
+            weekly: components["schemas"]["WeeklyView"][];
+            closedDates: string[];
+        };
+        PageOfAuditView: {
+            items: components["schemas"]["AuditView"][];
+            next: null | string;
+        };
+        PageOfBlackoutResponse: {
+            items: components["schemas"]["BlackoutResponse"][];
+            next: null | string;
+        };
+        PageOfBookingResponse: {
+            items: components["schemas"]["BookingResponse"][];
+            next: null | string;
+        };
+        PageOfEntryResponse: {
+            items: components["schemas"]["EntryResponse"][];
+            next: null | string;
+        };
+        PageOfInstrumentResponse: {
+            items: components["schemas"]["InstrumentResponse"][];
+            next: null | string;
+        };
+        PageOfLabResponse: {
+            items: components["schemas"]["LabResponse"][];
+            next: null | string;
+        };
+        PageOfSettlementView: {
+            items: components["schemas"]["SettlementView"][];
+            next: null | string;
+        };
+        PageOfShareView: {
+            items: components["schemas"]["ShareView"][];
+            next: null | string;
+        };
+        PageOfSlotView: {
+            items: components["schemas"]["SlotView"][];
+            next: null | string;
+        };
+        PageOfStatementView: {
+            items: components["schemas"]["StatementView"][];
+            next: null | string;
+        };
+        PageOfTeamQuotaView: {
+            items: components["schemas"]["TeamQuotaView"][];
+            next: null | string;
+        };
         PageOfTeamResponse: {
             items: components["schemas"]["TeamResponse"][];
             next: null | string;
@@ -1033,6 +1271,7 @@ export interface components {
             rates: null | components["schemas"]["RatesRequest"];
             rules: null | components["schemas"]["RulesRequest"];
             status: null | string;
+            cancelConflicting?: null | boolean;
         };
         PatchMeRequest: {
             displayName: null | string;
@@ -1056,6 +1295,18 @@ export interface components {
             /** Format: int32 */
             minutesPerMonth: number;
         };
+        QuoteResponse: {
+            instrumentId: string;
+            teamId: string;
+            tariff: string;
+            /** Format: double */
+            ratePerHour: number;
+            /** Format: int32 */
+            minutes: number;
+            /** Format: double */
+            amount: number;
+            currency: string;
+        };
         RatesRequest: {
             /** Format: double */
             internal: null | number;
@@ -1063,6 +1314,14 @@ export interface components {
             partner: null | number;
             /** Format: double */
             external: null | number;
+        };
+        RatesView: {
+            /** Format: double */
+            internal: number;
+            /** Format: double */
+            partner: number;
+            /** Format: double */
+            external: number;
         };
         ReasonRequest: {
             reason: null | string;
@@ -1097,6 +1356,41 @@ export interface components {
                 [key: string]: number;
             };
             sharesHard?: null | boolean;
+            /** Format: int32 */
+            cancelDeadlineHours?: null | number;
+        };
+        RulesView: {
+            /** Format: int32 */
+            slotMinutes: number;
+            /** Format: int32 */
+            minMinutes: number;
+            /** Format: int32 */
+            maxMinutes: number;
+            /** Format: int32 */
+            bufferMinutes: number;
+            /** Format: int32 */
+            leadMinutes: number;
+            /** Format: int32 */
+            horizonDays: number;
+            requiresApproval: boolean;
+            requiresAuthorization: boolean;
+            /** Format: int32 */
+            capacity: number;
+            /** Format: int32 */
+            noShowMinutes: number;
+            waitlistAutoBook: boolean;
+            /** Format: int32 */
+            offerMinutes: number;
+            chargeActual: boolean;
+            chargeNoShow: boolean;
+            /** Format: int32 */
+            minimumChargeMinutes: number;
+            shares: {
+                [key: string]: number;
+            };
+            sharesHard: boolean;
+            /** Format: int32 */
+            cancelDeadlineHours: number;
         };
         ScheduleItemView: {
             instrumentId: string;
@@ -1127,12 +1421,89 @@ export interface components {
             purpose: null | string;
             recurrence: null | string;
         };
+        SeriesResponse: {
+            seriesId: string;
+            items: components["schemas"]["BookingResponse"][];
+        };
+        SettlementView: {
+            teamState: string;
+            labState: string;
+            currency: string;
+            /** Format: double */
+            amount: number;
+            /** Format: int64 */
+            minutes: number;
+        };
+        ShareView: {
+            key: string;
+            /** Format: int32 */
+            percent: number;
+            /** Format: int64 */
+            entitledMinutes: number;
+            /** Format: int64 */
+            bookedMinutes: number;
+            /** Format: int64 */
+            usedMinutes: number;
+        };
+        SlotView: {
+            instrumentId: string;
+            labId: string;
+            start: string;
+            end: string;
+            lab: components["schemas"]["ZonedSpan"];
+            requester: components["schemas"]["ZonedSpan"];
+        };
+        StatementView: {
+            key: string;
+            currency: string;
+            /** Format: double */
+            amount: number;
+            /** Format: int64 */
+            minutes: number;
+            /** Format: int32 */
+            entries: number;
+            /** Format: double */
+            adjustments: number;
+        };
+        TeamQuotaView: {
+            teamId: string;
+            name: string;
+            institution: string;
+            memberState: string;
+            /** Format: int32 */
+            minutesPerMonth: null | number;
+        };
         TeamResponse: {
             id: string;
             name: string;
             institution: string;
             memberState: string;
             members: string[];
+            quotas: components["schemas"]["QuotaView"][];
+        };
+        TotalView: {
+            currency: string;
+            /** Format: double */
+            amount: number;
+        };
+        UsageEntryView: {
+            id: string;
+            bookingId: string;
+            instrumentId: string;
+            labId: string;
+            /** Format: int32 */
+            minutes: number;
+            tariff: string;
+            /** Format: double */
+            amount: number;
+            currency: string;
+            kind: string;
+        };
+        UsageResponse: {
+            teamId: string;
+            month: string;
+            entries: components["schemas"]["UsageEntryView"][];
+            totals: components["schemas"]["TotalView"][];
             quotas: components["schemas"]["QuotaView"][];
         };
         UserResponse: {
@@ -1150,6 +1521,11 @@ export interface components {
             day: null | string;
             from: null | string;
             to: null | string;
+        };
+        WeeklyView: {
+            day: string;
+            from: string;
+            to: string;
         };
         ZonedSpan: {
             timeZone: string;
@@ -1199,7 +1575,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HealthReport"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthReport"];
+                };
             };
         };
     };
@@ -1270,7 +1657,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DevTokenResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1290,7 +1697,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1349,12 +1767,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
             };
         };
     };
@@ -1372,7 +1792,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
             };
         };
     };
@@ -1425,7 +1847,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
             };
         };
     };
@@ -1443,7 +1867,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MemberStateView"][];
+                };
             };
         };
     };
@@ -1464,7 +1890,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageOfLabResponse"];
+                };
             };
         };
     };
@@ -1481,12 +1909,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LabResponse"];
+                };
             };
         };
     };
@@ -1506,7 +1936,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LabResponse"];
+                };
             };
         };
     };
@@ -1527,7 +1959,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LabResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1548,7 +2000,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LabResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1597,12 +2069,41 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TeamResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1622,7 +2123,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TeamResponse"];
+                };
             };
         };
     };
@@ -1643,7 +2146,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TeamResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1664,7 +2187,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TeamResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1689,7 +2232,88 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["QuotaView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    InstrumentQuotas: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfTeamQuotaView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1708,12 +2332,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["InstrumentResponse"];
+                };
             };
         };
     };
@@ -1737,7 +2363,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageOfInstrumentResponse"];
+                };
             };
         };
     };
@@ -1757,7 +2385,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["InstrumentResponse"];
+                };
             };
         };
     };
@@ -1781,7 +2411,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["InstrumentResponse"];
+                };
             };
         };
     };
@@ -1802,7 +2434,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["InstrumentResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1823,7 +2475,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["InstrumentResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -1843,7 +2515,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OpeningHoursResponse"];
+                };
             };
         };
     };
@@ -1867,7 +2541,34 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OpeningHoursResponse"];
+                };
+            };
+        };
+    };
+    GetBlackout: {
+        parameters: {
+            query?: {
+                tz?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                blackoutId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlackoutResponse"];
+                };
             };
         };
     };
@@ -1889,7 +2590,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageOfBlackoutResponse"];
+                };
             };
         };
     };
@@ -1910,12 +2613,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BlackoutResponse"];
+                };
             };
         };
     };
@@ -1939,7 +2644,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FreeResponse"];
+                };
             };
         };
     };
@@ -1949,6 +2656,7 @@ export interface operations {
                 instrumentId?: string;
                 teamId?: string;
                 userId?: string;
+                labId?: string;
                 from?: string;
                 to?: string;
                 status?: string;
@@ -1967,7 +2675,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageOfBookingResponse"];
+                };
             };
         };
     };
@@ -1986,12 +2696,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BookingResponse"];
+                };
             };
         };
     };
@@ -2013,7 +2725,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BookingResponse"];
+                };
+            };
+        };
+    };
+    ApprovalsCount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalsCountResponse"];
+                };
             };
         };
     };
@@ -2039,7 +2773,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BookingResponse"];
+                };
             };
         };
     };
@@ -2061,7 +2797,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BookingResponse"];
+                };
             };
         };
     };
@@ -2087,7 +2825,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BookingResponse"];
+                };
             };
         };
     };
@@ -2109,7 +2849,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BookingResponse"];
+                };
             };
         };
     };
@@ -2131,7 +2873,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BookingResponse"];
+                };
             };
         };
     };
@@ -2150,12 +2894,59 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SeriesResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2181,7 +2972,51 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SeriesResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetSeries: {
+        parameters: {
+            query?: {
+                tz?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeriesResponse"];
+                };
             };
         };
     };
@@ -2207,7 +3042,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageOfSlotView"];
+                };
             };
         };
     };
@@ -2289,6 +3126,61 @@ export interface operations {
             };
         };
     };
+    Quote: {
+        parameters: {
+            query?: {
+                teamId?: string;
+                start?: string;
+                end?: string;
+                localStart?: string;
+                localEnd?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     InstrumentWaitlist: {
         parameters: {
             query?: {
@@ -2307,7 +3199,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageOfEntryResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2328,12 +3231,50 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EntryResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2353,7 +3294,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageOfEntryResponse"];
+                };
             };
         };
     };
@@ -2375,7 +3318,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BookingResponse"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2397,7 +3378,51 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EntryResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetWaitlistEntry: {
+        parameters: {
+            query?: {
+                tz?: string;
+            };
+            header?: never;
+            path: {
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryResponse"];
+                };
             };
         };
     };
@@ -2419,7 +3444,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UsageResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2442,7 +3496,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2464,7 +3538,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageOfStatementView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2484,7 +3578,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageOfSettlementView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2508,7 +3622,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UsageEntryView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2530,7 +3682,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageOfShareView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2552,7 +3733,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HeatMapResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2577,7 +3778,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PageOfAuditView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2597,7 +3818,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -2615,7 +3847,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FeedTokenResponse"];
+                };
             };
         };
     };

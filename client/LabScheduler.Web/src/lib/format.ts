@@ -108,10 +108,15 @@ export function shiftToOffset(instantUtc: string, minutes: number): string {
   return t.toISOString().slice(0, 19);
 }
 
-/** Floating local time (as the calendar gives it) at a fixed offset back to a UTC instant "...Z". */
+/**
+ * A calendar date back to a UTC instant "...Z". The calendar runs at a fixed offset ("UTC" fed
+ * with wall-clock times shifted by `minutes`) and hands its callbacks "local" Dates: their
+ * fields in the browser's own zone are that wall clock (event-calendar's toLocalDate), whatever
+ * the browser's zone is.
+ */
 export function floatingToUtc(local: Date, minutes: number): string {
-  // Calendar dates at a fixed-offset zone: its Date objects carry the wall-clock fields as UTC fields.
-  return new Date(local.getTime() - minutes * 60000).toISOString().replace('.000Z', 'Z');
+  const wall = Date.UTC(local.getFullYear(), local.getMonth(), local.getDate(), local.getHours(), local.getMinutes(), local.getSeconds());
+  return new Date(wall - minutes * 60000).toISOString().replace('.000Z', 'Z');
 }
 
 /** "+05:00" for 300 minutes (the calendar's timeZone option). */
