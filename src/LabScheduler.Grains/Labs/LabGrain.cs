@@ -2,7 +2,6 @@ using LabScheduler.Contracts.Catalog;
 using LabScheduler.Contracts.Common;
 using LabScheduler.Contracts.Instruments;
 using LabScheduler.Contracts.Labs;
-using LabScheduler.Contracts.Users;
 using LabScheduler.Domain.Errors;
 using LabScheduler.Grains.Common;
 
@@ -91,49 +90,14 @@ public sealed class LabGrain(
         return created;
     }
 
-    private async Task<CommandResult<LabView>> ChangeManagers(Actor actor, string userId, bool add)
-    {
-        if (!(await Rights.OfAsync(GrainFactory, actor)).IsAdmin)
-        {
-            return Rights.AdminOnly("change lab managers");
-        }
-
-        if (state.State.Profile is not { } profile)
-        {
-            return Checks.NotFound("lab", Id);
-        }
-
-        if (Checks.Id(userId, "userId") is { } problem)
-        {
-            return problem;
-        }
-
-        var user = GrainFactory.GetGrain<IUserGrain>(userId);
-        if (add && !(await user.GetAccessAsync()).Exists)
-        {
-            return Checks.NotFound("user", userId);
-        }
-
-        var changed = add ? !state.State.Managers.Contains(userId) : state.State.Managers.Remove(userId);
-        if (changed)
-        {
-            if (add)
+    private Task<CommandResult<LabView>> ChangeManagers(Actor actor, string userId, bool add) =>
+        Membership.LabManagers.ChangeAsync(GrainFactory, audit, actor, Id, userId, add,
+            state.State.Profile, state.State.Managers, store: managers =>
             {
-                state.State.Managers.Add(userId);
-            }
-
-            await state.WriteStateAsync();
-        }
-
-        // Told every time, so a retry repairs whatever a failure in between left behind.
-        await user.SetManagedLabAsync(Id, add);
-        if (changed)
-        {
-            await audit.RecordAsync(actor, "lab", Id, add ? "manager-added" : "manager-removed", new { userId });
-        }
-
-        return CommandResult<LabView>.Ok(View(profile));
-    }
+                state.State.Managers = managers;
+                return state.WriteStateAsync();
+            },
+            View);
 
     private LabPlacement Placement(LabProfile profile) => new()
     {

@@ -1,6 +1,5 @@
 using LabScheduler.Contracts.Common;
 using LabScheduler.Contracts.Teams;
-using LabScheduler.Contracts.Users;
 using LabScheduler.Domain.Errors;
 using LabScheduler.Grains.Common;
 using LabScheduler.Persistence.Directory;
@@ -83,49 +82,14 @@ public sealed class TeamGrain(
         return CommandResult<TeamView>.Ok(View(profile));
     }
 
-    private async Task<CommandResult<TeamView>> ChangeMembers(Actor actor, string userId, bool add)
-    {
-        if (!(await Rights.OfAsync(GrainFactory, actor)).IsAdmin)
-        {
-            return Rights.AdminOnly("change team members");
-        }
-
-        if (state.State.Profile is not { } profile)
-        {
-            return Checks.NotFound("team", Id);
-        }
-
-        if (Checks.Id(userId, "userId") is { } problem)
-        {
-            return problem;
-        }
-
-        var user = GrainFactory.GetGrain<IUserGrain>(userId);
-        if (add && !(await user.GetAccessAsync()).Exists)
-        {
-            return Checks.NotFound("user", userId);
-        }
-
-        var changed = add ? !state.State.Members.Contains(userId) : state.State.Members.Remove(userId);
-        if (changed)
-        {
-            if (add)
+    private Task<CommandResult<TeamView>> ChangeMembers(Actor actor, string userId, bool add) =>
+        Membership.TeamMembers.ChangeAsync(GrainFactory, audit, actor, Id, userId, add,
+            state.State.Profile, state.State.Members, store: members =>
             {
-                state.State.Members.Add(userId);
-            }
-
-            await state.WriteStateAsync();
-        }
-
-        // Told every time, so a retry after a failure between the two writes repairs the user's side.
-        await user.SetTeamAsync(Id, add);
-        if (changed)
-        {
-            await audit.RecordAsync(actor, "team", Id, add ? "member-added" : "member-removed", new { userId });
-        }
-
-        return CommandResult<TeamView>.Ok(View(profile));
-    }
+                state.State.Members = members;
+                return state.WriteStateAsync();
+            },
+            View);
 
     private TeamView View(TeamProfile profile) => new()
     {
