@@ -4,11 +4,12 @@ using LabScheduler.Contracts.Instruments;
 using LabScheduler.Contracts.Labs;
 using LabScheduler.Domain.Errors;
 using LabScheduler.Grains.Common;
+using Microsoft.Extensions.Logging;
 
 namespace LabScheduler.Grains.Labs;
 
-/// <summary>Grain state of a lab.</summary>
-public sealed class LabState
+/// <summary>Grain state of a lab (changed as a copy: see <see cref="StoredState{T}"/>).</summary>
+public sealed record LabState
 {
     public LabProfile? Profile { get; set; }
 
@@ -20,8 +21,12 @@ public sealed class LabState
 /// <inheritdoc cref="ILabGrain"/>
 public sealed class LabGrain(
     [PersistentState("lab", StorageNames.Default)] IPersistentState<LabState> state,
-    Auditor audit) : Grain, ILabGrain
+    Auditor audit,
+    IGrainContext grain,
+    ILogger<LabGrain> logger) : Grain, ILabGrain
 {
+    private readonly StoredState<LabState> _stored = new(state, grain, logger);
+
     private string Id => this.GetPrimaryKeyString();
 
     async Task<CommandResult<LabView>> ILabGrain.CreateAsync(Actor actor, LabProfile profile)
@@ -31,7 +36,7 @@ public sealed class LabGrain(
             return Rights.AdminOnly("create labs");
         }
 
-        if (state.State.Profile is not null)
+        if (_stored.State.Profile is not null)
         {
             return Checks.Exists("lab", Id);
         }
@@ -49,15 +54,18 @@ public sealed class LabGrain(
             return problem;
         }
 
-        state.State.Profile = profile;
-        await state.WriteStateAsync();
+        if (await _stored.WriteAsync(_stored.State with { Profile = profile }) is { } notStored)
+        {
+            return notStored;
+        }
+
         await audit.RecordAsync(actor, "lab", Id, "created", profile);
         await GrainFactory.GetGrain<ICatalogGrain>(ICatalogGrain.Key).UpsertLabAsync(new LabEntry { Id = Id, MemberState = profile.MemberState });
         return CommandResult<LabView>.Ok(View(profile));
     }
 
     Task<LabView?> ILabGrain.GetAsync() =>
-        Task.FromResult(state.State.Profile is { } profile ? View(profile) : null);
+        Task.FromResult(_stored.State.Profile is { } profile ? View(profile) : null);
 
     Task<CommandResult<LabView>> ILabGrain.AddManagerAsync(Actor actor, string userId) => ChangeManagers(actor, userId, add: true);
 
@@ -65,7 +73,7 @@ public sealed class LabGrain(
 
     async Task<CommandResult<InstrumentView>> ILabGrain.AddInstrumentAsync(Actor actor, InstrumentDefinition definition)
     {
-        if (state.State.Profile is not { } profile)
+        if (_stored.State.Profile is not { } profile)
         {
             return Checks.NotFound("lab", Id);
         }
@@ -81,10 +89,10 @@ public sealed class LabGrain(
             await audit.RecordAsync(actor, "instrument", definition.Id, "created", new { labId = Id, definition.Name, definition.Category, definition.Currency, definition.Rates, definition.Rules });
         }
 
-        if (created.IsSuccess && !state.State.Instruments.Contains(definition.Id))
+        if (created.IsSuccess && !_stored.State.Instruments.Contains(definition.Id)
+            && await _stored.WriteAsync(_stored.State with { Instruments = [.. _stored.State.Instruments, definition.Id] }) is { } notStored)
         {
-            state.State.Instruments.Add(definition.Id);
-            await state.WriteStateAsync();
+            return notStored;
         }
 
         return created;
@@ -92,12 +100,7 @@ public sealed class LabGrain(
 
     private Task<CommandResult<LabView>> ChangeManagers(Actor actor, string userId, bool add) =>
         Membership.LabManagers.ChangeAsync(GrainFactory, audit, actor, Id, userId, add,
-            state.State.Profile, state.State.Managers, store: managers =>
-            {
-                state.State.Managers = managers;
-                return state.WriteStateAsync();
-            },
-            View);
+            _stored.State.Profile, _stored.State.Managers, managers => _stored.WriteAsync(_stored.State with { Managers = managers }), View);
 
     private LabPlacement Placement(LabProfile profile) => new()
     {
@@ -110,7 +113,7 @@ public sealed class LabGrain(
     private LabView View(LabProfile profile) => new()
     {
         Profile = profile,
-        Managers = [.. state.State.Managers],
-        Instruments = [.. state.State.Instruments],
+        Managers = [.. _stored.State.Managers],
+        Instruments = [.. _stored.State.Instruments],
     };
 }

@@ -3,11 +3,12 @@ using LabScheduler.Contracts.Teams;
 using LabScheduler.Domain.Errors;
 using LabScheduler.Grains.Common;
 using LabScheduler.Persistence.Directory;
+using Microsoft.Extensions.Logging;
 
 namespace LabScheduler.Grains.Teams;
 
-/// <summary>Grain state of a team.</summary>
-public sealed class TeamState
+/// <summary>Grain state of a team (changed as a copy: see <see cref="StoredState{T}"/>).</summary>
+public sealed record TeamState
 {
     public TeamProfile? Profile { get; set; }
 
@@ -20,8 +21,14 @@ public sealed class TeamState
 public sealed class TeamGrain(
     [PersistentState("team", StorageNames.Default)] IPersistentState<TeamState> state,
     Auditor audit,
-    DirectoryStore directory) : Grain, ITeamGrain
+    DirectoryStore directory,
+    IGrainContext grain,
+    ILogger<TeamGrain> logger) : Grain, ITeamGrain
 {
+    // Membership and profile changes go through it, and the always-interleaved membership check reads it;
+    // the quotas are still changed in place (they move out of the team's state).
+    private readonly StoredState<TeamState> _stored = new(state, grain, logger);
+
     private string Id => this.GetPrimaryKeyString();
 
     async Task<CommandResult<TeamView>> ITeamGrain.CreateAsync(Actor actor, TeamProfile profile)
@@ -31,7 +38,7 @@ public sealed class TeamGrain(
             return Rights.AdminOnly("create teams");
         }
 
-        if (state.State.Profile is not null)
+        if (_stored.State.Profile is not null)
         {
             return Checks.Exists("team", Id);
         }
@@ -49,8 +56,11 @@ public sealed class TeamGrain(
 
         // The directory row first: a failed state write leaves a row lists skip, never a team lists miss.
         await directory.UpsertTeamAsync(Id, profile.Name);
-        state.State.Profile = profile;
-        await state.WriteStateAsync();
+        if (await _stored.WriteAsync(_stored.State with { Profile = profile }) is { } notStored)
+        {
+            return notStored;
+        }
+
         await audit.RecordAsync(actor, "team", Id, "created", profile);
         return CommandResult<TeamView>.Ok(View(profile));
     }
@@ -63,7 +73,7 @@ public sealed class TeamGrain(
     Task<CommandResult<TeamView>> ITeamGrain.RemoveMemberAsync(Actor actor, string userId) => ChangeMembers(actor, userId, add: false);
 
     Task<bool> ITeamGrain.IsMemberAsync(string userId) =>
-        Task.FromResult(state.State.Profile is not null && state.State.Members.Contains(userId));
+        Task.FromResult(_stored.State is { Profile: not null } stored && stored.Members.Contains(userId));
 
     async Task<CommandResult<TeamView>> ITeamGrain.SetQuotaAsync(string instrumentId, int minutesPerMonth)
     {
@@ -84,12 +94,7 @@ public sealed class TeamGrain(
 
     private Task<CommandResult<TeamView>> ChangeMembers(Actor actor, string userId, bool add) =>
         Membership.TeamMembers.ChangeAsync(GrainFactory, audit, actor, Id, userId, add,
-            state.State.Profile, state.State.Members, store: members =>
-            {
-                state.State.Members = members;
-                return state.WriteStateAsync();
-            },
-            View);
+            _stored.State.Profile, _stored.State.Members, members => _stored.WriteAsync(_stored.State with { Members = members }), View);
 
     private TeamView View(TeamProfile profile) => new()
     {
