@@ -29,13 +29,13 @@ public interface IUserGrain : IGrainWithStringKey
     [Orleans.Concurrency.ReadOnly]
     Task<bool> IsFeedTokenAsync(string token);
 
-    /// <summary>Records that the user joined or left a team (called by the team grain).</summary>
+    /// <summary>Records that the user joined or left a team (called by the team grain); a problem when it could not be stored.</summary>
     [InternalOnly]
-    Task SetTeamAsync(string teamId, bool member);
+    Task<Problem?> SetTeamAsync(string teamId, bool member);
 
-    /// <summary>Records that the user manages a lab or no longer does (called by the lab grain).</summary>
+    /// <summary>Records that the user manages a lab or no longer does (called by the lab grain); a problem when it could not be stored.</summary>
     [InternalOnly]
-    Task SetManagedLabAsync(string labId, bool manages);
+    Task<Problem?> SetManagedLabAsync(string labId, bool manages);
 }
 
 /// <summary>A user as read: profile, teams and managed labs.</summary>

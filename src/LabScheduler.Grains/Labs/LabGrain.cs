@@ -2,14 +2,14 @@ using LabScheduler.Contracts.Catalog;
 using LabScheduler.Contracts.Common;
 using LabScheduler.Contracts.Instruments;
 using LabScheduler.Contracts.Labs;
-using LabScheduler.Contracts.Users;
 using LabScheduler.Domain.Errors;
 using LabScheduler.Grains.Common;
+using Microsoft.Extensions.Logging;
 
 namespace LabScheduler.Grains.Labs;
 
-/// <summary>Grain state of a lab.</summary>
-public sealed class LabState
+/// <summary>Grain state of a lab (changed as a copy: see <see cref="StoredState{T}"/>).</summary>
+public sealed record LabState
 {
     public LabProfile? Profile { get; set; }
 
@@ -21,8 +21,12 @@ public sealed class LabState
 /// <inheritdoc cref="ILabGrain"/>
 public sealed class LabGrain(
     [PersistentState("lab", StorageNames.Default)] IPersistentState<LabState> state,
-    Auditor audit) : Grain, ILabGrain
+    Auditor audit,
+    IGrainContext grain,
+    ILogger<LabGrain> logger) : Grain, ILabGrain
 {
+    private readonly StoredState<LabState> _stored = new(state, grain, logger);
+
     private string Id => this.GetPrimaryKeyString();
 
     async Task<CommandResult<LabView>> ILabGrain.CreateAsync(Actor actor, LabProfile profile)
@@ -32,7 +36,7 @@ public sealed class LabGrain(
             return Rights.AdminOnly("create labs");
         }
 
-        if (state.State.Profile is not null)
+        if (_stored.State.Profile is not null)
         {
             return Checks.Exists("lab", Id);
         }
@@ -50,15 +54,18 @@ public sealed class LabGrain(
             return problem;
         }
 
-        state.State.Profile = profile;
-        await state.WriteStateAsync();
+        if (await _stored.WriteAsync(_stored.State with { Profile = profile }) is { } notStored)
+        {
+            return notStored;
+        }
+
         await audit.RecordAsync(actor, "lab", Id, "created", profile);
         await GrainFactory.GetGrain<ICatalogGrain>(ICatalogGrain.Key).UpsertLabAsync(new LabEntry { Id = Id, MemberState = profile.MemberState });
         return CommandResult<LabView>.Ok(View(profile));
     }
 
     Task<LabView?> ILabGrain.GetAsync() =>
-        Task.FromResult(state.State.Profile is { } profile ? View(profile) : null);
+        Task.FromResult(_stored.State.Profile is { } profile ? View(profile) : null);
 
     Task<CommandResult<LabView>> ILabGrain.AddManagerAsync(Actor actor, string userId) => ChangeManagers(actor, userId, add: true);
 
@@ -66,7 +73,7 @@ public sealed class LabGrain(
 
     async Task<CommandResult<InstrumentView>> ILabGrain.AddInstrumentAsync(Actor actor, InstrumentDefinition definition)
     {
-        if (state.State.Profile is not { } profile)
+        if (_stored.State.Profile is not { } profile)
         {
             return Checks.NotFound("lab", Id);
         }
@@ -82,58 +89,18 @@ public sealed class LabGrain(
             await audit.RecordAsync(actor, "instrument", definition.Id, "created", new { labId = Id, definition.Name, definition.Category, definition.Currency, definition.Rates, definition.Rules });
         }
 
-        if (created.IsSuccess && !state.State.Instruments.Contains(definition.Id))
+        if (created.IsSuccess && !_stored.State.Instruments.Contains(definition.Id)
+            && await _stored.WriteAsync(_stored.State with { Instruments = [.. _stored.State.Instruments, definition.Id] }) is { } notStored)
         {
-            state.State.Instruments.Add(definition.Id);
-            await state.WriteStateAsync();
+            return notStored;
         }
 
         return created;
     }
 
-    private async Task<CommandResult<LabView>> ChangeManagers(Actor actor, string userId, bool add)
-    {
-        if (!(await Rights.OfAsync(GrainFactory, actor)).IsAdmin)
-        {
-            return Rights.AdminOnly("change lab managers");
-        }
-
-        if (state.State.Profile is not { } profile)
-        {
-            return Checks.NotFound("lab", Id);
-        }
-
-        if (Checks.Id(userId, "userId") is { } problem)
-        {
-            return problem;
-        }
-
-        var user = GrainFactory.GetGrain<IUserGrain>(userId);
-        if (add && !(await user.GetAccessAsync()).Exists)
-        {
-            return Checks.NotFound("user", userId);
-        }
-
-        var changed = add ? !state.State.Managers.Contains(userId) : state.State.Managers.Remove(userId);
-        if (changed)
-        {
-            if (add)
-            {
-                state.State.Managers.Add(userId);
-            }
-
-            await state.WriteStateAsync();
-        }
-
-        // Told every time, so a retry repairs whatever a failure in between left behind.
-        await user.SetManagedLabAsync(Id, add);
-        if (changed)
-        {
-            await audit.RecordAsync(actor, "lab", Id, add ? "manager-added" : "manager-removed", new { userId });
-        }
-
-        return CommandResult<LabView>.Ok(View(profile));
-    }
+    private Task<CommandResult<LabView>> ChangeManagers(Actor actor, string userId, bool add) =>
+        Membership.LabManagers.ChangeAsync(GrainFactory, audit, actor, Id, userId, add,
+            _stored.State.Profile, _stored.State.Managers, managers => _stored.WriteAsync(_stored.State with { Managers = managers }), View);
 
     private LabPlacement Placement(LabProfile profile) => new()
     {
@@ -146,7 +113,7 @@ public sealed class LabGrain(
     private LabView View(LabProfile profile) => new()
     {
         Profile = profile,
-        Managers = [.. state.State.Managers],
-        Instruments = [.. state.State.Instruments],
+        Managers = [.. _stored.State.Managers],
+        Instruments = [.. _stored.State.Instruments],
     };
 }

@@ -1,15 +1,15 @@
 using LabScheduler.Contracts.Common;
 using LabScheduler.Contracts.Teams;
-using LabScheduler.Contracts.Users;
 using LabScheduler.Domain.Errors;
 using LabScheduler.Grains.Common;
 using LabScheduler.Persistence.Directory;
 using LabScheduler.Persistence.Instruments;
+using Microsoft.Extensions.Logging;
 
 namespace LabScheduler.Grains.Teams;
 
-/// <summary>Grain state of a team.</summary>
-public sealed class TeamState
+/// <summary>Grain state of a team (changed as a copy: see <see cref="StoredState{T}"/>).</summary>
+public sealed record TeamState
 {
     public TeamProfile? Profile { get; set; }
 
@@ -21,8 +21,13 @@ public sealed class TeamGrain(
     [PersistentState("team", StorageNames.Default)] IPersistentState<TeamState> state,
     Auditor audit,
     DirectoryStore directory,
-    InstrumentStore instruments) : Grain, ITeamGrain
+    InstrumentStore instruments,
+    IGrainContext grain,
+    ILogger<TeamGrain> logger) : Grain, ITeamGrain
 {
+    // Membership and profile changes go through it, and the always-interleaved membership check reads it.
+    private readonly StoredState<TeamState> _stored = new(state, grain, logger);
+
     // The team's quotas as stored by the instruments they are on (their one owner), read at activation.
     private IReadOnlyDictionary<string, int> _quotas = new Dictionary<string, int>();
 
@@ -30,7 +35,7 @@ public sealed class TeamGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Profile is not null)
+        if (_stored.State.Profile is not null)
         {
             _quotas = await instruments.QuotasOfTeamAsync(Id, cancellationToken);
         }
@@ -43,7 +48,7 @@ public sealed class TeamGrain(
             return Rights.AdminOnly("create teams");
         }
 
-        if (state.State.Profile is not null)
+        if (_stored.State.Profile is not null)
         {
             return Checks.Exists("team", Id);
         }
@@ -61,21 +66,24 @@ public sealed class TeamGrain(
 
         // The directory row first: a failed state write leaves a row lists skip, never a team lists miss.
         await directory.UpsertTeamAsync(Id, profile.Name);
-        state.State.Profile = profile;
-        await state.WriteStateAsync();
+        if (await _stored.WriteAsync(_stored.State with { Profile = profile }) is { } notStored)
+        {
+            return notStored;
+        }
+
         await audit.RecordAsync(actor, "team", Id, "created", profile);
         return CommandResult<TeamView>.Ok(View(profile));
     }
 
     Task<TeamView?> ITeamGrain.GetAsync() =>
-        Task.FromResult(state.State.Profile is { } profile ? View(profile) : null);
+        Task.FromResult(_stored.State.Profile is { } profile ? View(profile) : null);
 
     Task<CommandResult<TeamView>> ITeamGrain.AddMemberAsync(Actor actor, string userId) => ChangeMembers(actor, userId, add: true);
 
     Task<CommandResult<TeamView>> ITeamGrain.RemoveMemberAsync(Actor actor, string userId) => ChangeMembers(actor, userId, add: false);
 
     Task<bool> ITeamGrain.IsMemberAsync(string userId) =>
-        Task.FromResult(state.State.Profile is not null && state.State.Members.Contains(userId));
+        Task.FromResult(_stored.State is { Profile: not null } stored && stored.Members.Contains(userId));
 
     Task ITeamGrain.QuotaChangedAsync(string instrumentId, int minutesPerMonth)
     {
@@ -83,54 +91,14 @@ public sealed class TeamGrain(
         return Task.CompletedTask;
     }
 
-    private async Task<CommandResult<TeamView>> ChangeMembers(Actor actor, string userId, bool add)
-    {
-        if (!(await Rights.OfAsync(GrainFactory, actor)).IsAdmin)
-        {
-            return Rights.AdminOnly("change team members");
-        }
-
-        if (state.State.Profile is not { } profile)
-        {
-            return Checks.NotFound("team", Id);
-        }
-
-        if (Checks.Id(userId, "userId") is { } problem)
-        {
-            return problem;
-        }
-
-        var user = GrainFactory.GetGrain<IUserGrain>(userId);
-        if (add && !(await user.GetAccessAsync()).Exists)
-        {
-            return Checks.NotFound("user", userId);
-        }
-
-        var changed = add ? !state.State.Members.Contains(userId) : state.State.Members.Remove(userId);
-        if (changed)
-        {
-            if (add)
-            {
-                state.State.Members.Add(userId);
-            }
-
-            await state.WriteStateAsync();
-        }
-
-        // Told every time, so a retry after a failure between the two writes repairs the user's side.
-        await user.SetTeamAsync(Id, add);
-        if (changed)
-        {
-            await audit.RecordAsync(actor, "team", Id, add ? "member-added" : "member-removed", new { userId });
-        }
-
-        return CommandResult<TeamView>.Ok(View(profile));
-    }
+    private Task<CommandResult<TeamView>> ChangeMembers(Actor actor, string userId, bool add) =>
+        Membership.TeamMembers.ChangeAsync(GrainFactory, audit, actor, Id, userId, add,
+            _stored.State.Profile, _stored.State.Members, members => _stored.WriteAsync(_stored.State with { Members = members }), View);
 
     private TeamView View(TeamProfile profile) => new()
     {
         Profile = profile,
-        Members = [.. state.State.Members],
+        Members = [.. _stored.State.Members],
         Quotas = _quotas,
     };
 }

@@ -4,11 +4,12 @@ using LabScheduler.Contracts.Users;
 using LabScheduler.Domain.Errors;
 using LabScheduler.Grains.Common;
 using LabScheduler.Persistence.Directory;
+using Microsoft.Extensions.Logging;
 
 namespace LabScheduler.Grains.Users;
 
-/// <summary>Grain state of a user.</summary>
-public sealed class UserState
+/// <summary>Grain state of a user (changed as a copy: see <see cref="StoredState{T}"/>).</summary>
+public sealed record UserState
 {
     public UserProfile? Profile { get; set; }
 
@@ -24,8 +25,12 @@ public sealed class UserState
 public sealed class UserGrain(
     [PersistentState("user", StorageNames.Default)] IPersistentState<UserState> state,
     Auditor audit,
-    DirectoryStore directory) : Grain, IUserGrain
+    DirectoryStore directory,
+    IGrainContext grain,
+    ILogger<UserGrain> logger) : Grain, IUserGrain
 {
+    private readonly StoredState<UserState> _stored = new(state, grain, logger);
+
     private string Id => this.GetPrimaryKeyString();
 
     async Task<CommandResult<UserView>> IUserGrain.CreateAsync(Actor actor, UserProfile profile)
@@ -35,7 +40,7 @@ public sealed class UserGrain(
             return Rights.AdminOnly("create users");
         }
 
-        if (state.State.Profile is not null)
+        if (_stored.State.Profile is not null)
         {
             return Checks.Exists("user", Id);
         }
@@ -56,8 +61,11 @@ public sealed class UserGrain(
 
         // The directory row first: a failed state write leaves a row lists skip, never a user lists miss.
         await directory.UpsertUserAsync(Id, profile.DisplayName, profile.Email);
-        state.State.Profile = profile;
-        await state.WriteStateAsync();
+        if (await _stored.WriteAsync(_stored.State with { Profile = profile }) is { } notStored)
+        {
+            return notStored;
+        }
+
         await audit.RecordAsync(actor, "user", Id, "created", profile);
         return CommandResult<UserView>.Ok(View(profile));
     }
@@ -69,14 +77,14 @@ public sealed class UserGrain(
             return new Problem(ErrorCodes.Forbidden, "Only the user and administrators may read a user.");
         }
 
-        return state.State.Profile is { } profile ? CommandResult<UserView>.Ok(View(profile)) : Checks.NotFound("user", Id);
+        return _stored.State.Profile is { } profile ? CommandResult<UserView>.Ok(View(profile)) : Checks.NotFound("user", Id);
     }
 
     async Task<CommandResult<UserView>> IUserGrain.UpdateAsync(Actor actor, UserPatch patch)
     {
-        if (actor.UserId != Id || state.State.Profile is not { } current)
+        if (actor.UserId != Id || _stored.State.Profile is not { } current)
         {
-            return state.State.Profile is null ? Checks.NotFound("user", Id) : new Problem(ErrorCodes.Forbidden, "Only the user may change their own profile.");
+            return _stored.State.Profile is null ? Checks.NotFound("user", Id) : new Problem(ErrorCodes.Forbidden, "Only the user may change their own profile.");
         }
 
         var problem = Checks.First(
@@ -104,8 +112,11 @@ public sealed class UserGrain(
             await directory.UpsertUserAsync(Id, updated.DisplayName, updated.Email);
         }
 
-        state.State.Profile = updated;
-        await state.WriteStateAsync();
+        if (await _stored.WriteAsync(_stored.State with { Profile = updated }) is { } notStored)
+        {
+            return notStored;
+        }
+
         await audit.RecordAsync(actor, "user", Id, "updated", patch);
         return CommandResult<UserView>.Ok(View(updated));
     }
@@ -113,59 +124,47 @@ public sealed class UserGrain(
     private static Problem? Language(string language) =>
         UserLanguages.IsSupported(language) ? null : new Problem(ErrorCodes.Validation, $"language must be one of {string.Join(", ", UserLanguages.Supported)}.");
 
-    Task<UserProfile?> IUserGrain.GetProfileAsync() => Task.FromResult(state.State.Profile);
+    Task<UserProfile?> IUserGrain.GetProfileAsync() => Task.FromResult(_stored.State.Profile);
 
     Task<Access> IUserGrain.GetAccessAsync() => Task.FromResult(new Access
     {
         UserId = Id,
-        Exists = state.State.Profile is not null,
-        IsAdmin = state.State.Profile?.IsAdmin == true,
-        Teams = [.. state.State.Teams],
-        ManagedLabs = [.. state.State.ManagedLabs],
+        Exists = _stored.State.Profile is not null,
+        IsAdmin = _stored.State.Profile?.IsAdmin == true,
+        Teams = [.. _stored.State.Teams],
+        ManagedLabs = [.. _stored.State.ManagedLabs],
     });
 
     async Task<CommandResult<string>> IUserGrain.RotateFeedTokenAsync(Actor actor)
     {
-        if (actor.UserId != Id || state.State.Profile is null)
+        if (actor.UserId != Id || _stored.State.Profile is null)
         {
             return new Problem(ErrorCodes.Forbidden, "Only the user may make a calendar feed token.");
         }
 
         var token = $"{Id}.{Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant()}";
-        state.State.FeedTokenHash = Hash(token);
-        await state.WriteStateAsync();
-        return CommandResult<string>.Ok(token);
+        return await _stored.WriteAsync(_stored.State with { FeedTokenHash = Hash(token) }) is { } notStored
+            ? notStored
+            : CommandResult<string>.Ok(token);
     }
 
     Task<bool> IUserGrain.IsFeedTokenAsync(string token) =>
-        Task.FromResult(state.State.FeedTokenHash is { } hash && CryptographicOperations.FixedTimeEquals(Convert.FromHexString(hash), Convert.FromHexString(Hash(token))));
+        Task.FromResult(_stored.State.FeedTokenHash is { } hash && CryptographicOperations.FixedTimeEquals(Convert.FromHexString(hash), Convert.FromHexString(Hash(token))));
 
     private static string Hash(string token) => Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
 
-    Task IUserGrain.SetTeamAsync(string teamId, bool member) => SetMembership(state.State.Teams, teamId, member);
+    Task<Problem?> IUserGrain.SetTeamAsync(string teamId, bool member) =>
+        _stored.State.Teams.Contains(teamId) == member ? Task.FromResult<Problem?>(null)
+            : _stored.WriteAsync(_stored.State with { Teams = Membership.Changed(_stored.State.Teams, teamId, member) });
 
-    Task IUserGrain.SetManagedLabAsync(string labId, bool manages) => SetMembership(state.State.ManagedLabs, labId, manages);
-
-    private async Task SetMembership(List<string> list, string id, bool present)
-    {
-        var changed = present ? !list.Contains(id) : list.Remove(id);
-        if (!changed)
-        {
-            return;
-        }
-
-        if (present)
-        {
-            list.Add(id);
-        }
-
-        await state.WriteStateAsync();
-    }
+    Task<Problem?> IUserGrain.SetManagedLabAsync(string labId, bool manages) =>
+        _stored.State.ManagedLabs.Contains(labId) == manages ? Task.FromResult<Problem?>(null)
+            : _stored.WriteAsync(_stored.State with { ManagedLabs = Membership.Changed(_stored.State.ManagedLabs, labId, manages) });
 
     private UserView View(UserProfile profile) => new()
     {
         Profile = profile,
-        Teams = [.. state.State.Teams],
-        ManagedLabs = [.. state.State.ManagedLabs],
+        Teams = [.. _stored.State.Teams],
+        ManagedLabs = [.. _stored.State.ManagedLabs],
     };
 }

@@ -6,17 +6,8 @@ namespace LabScheduler.Persistence.Bookings;
 public sealed partial class BookingStore
 {
     /// <summary>The bookings of an instrument that hold time and end after <paramref name="endsAfter"/>.</summary>
-    public async Task<IReadOnlyList<Booking>> LoadHoldingTimeAsync(string instrumentId, Instant endsAfter, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand($"""
-            SELECT {Columns} FROM bookings
-            WHERE instrument_id = @instrument AND status IN ({BookingSql.HoldsTime}) AND upper(during) > @after
-            ORDER BY lower(during)
-            """);
-        command.Parameters.AddWithValue("instrument", instrumentId);
-        command.Parameters.AddWithValue("after", endsAfter);
-        return await ReadAll(command, cancellationToken);
-    }
+    public Task<IReadOnlyList<Booking>> LoadHoldingTimeAsync(string instrumentId, Instant endsAfter, CancellationToken cancellationToken = default) =>
+        HoldingTimeAsync(instrumentId, "upper(during) > @at", endsAfter, cancellationToken);
 
     /// <summary>The intervals of bookings that hold time on the given instruments and overlap a window.</summary>
     public async Task<IReadOnlyDictionary<string, List<Interval>>> HoldingIntervalsAsync(

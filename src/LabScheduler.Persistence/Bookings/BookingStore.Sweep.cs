@@ -6,17 +6,8 @@ namespace LabScheduler.Persistence.Bookings;
 public sealed partial class BookingStore
 {
     /// <summary>An instrument's bookings that still hold time and have started by <paramref name="now"/>, oldest first.</summary>
-    public async Task<IReadOnlyList<Booking>> StartedHoldingTimeAsync(string instrumentId, Instant now, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand($"""
-            SELECT {Columns} FROM bookings
-            WHERE instrument_id = @instrument AND status IN ({BookingSql.HoldsTime}) AND lower(during) <= @now
-            ORDER BY lower(during)
-            """);
-        command.Parameters.AddWithValue("instrument", instrumentId);
-        command.Parameters.AddWithValue("now", now);
-        return await ReadAll(command, cancellationToken);
-    }
+    public Task<IReadOnlyList<Booking>> StartedHoldingTimeAsync(string instrumentId, Instant now, CancellationToken cancellationToken = default) =>
+        HoldingTimeAsync(instrumentId, "lower(during) <= @at", now, cancellationToken);
 
     /// <summary>Instruments with a booking that holds time and has started by <paramref name="now"/>: the sweep's work list.</summary>
     public async Task<IReadOnlyList<string>> InstrumentsWithStartedBookingsAsync(Instant now, CancellationToken cancellationToken = default)
@@ -26,13 +17,6 @@ public sealed partial class BookingStore
             WHERE status IN ({BookingSql.HoldsTime}) AND lower(during) <= @now
             """);
         command.Parameters.AddWithValue("now", now);
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
+        return await command.ReadStringsAsync(cancellationToken);
     }
 }

@@ -20,6 +20,19 @@ public sealed partial class BookingStore(NpgsqlDataSource dataSource)
     private const string Columns =
         "id, instrument_id, lab_id, team_id, user_id, status, during, exclusive, purpose, status_reason, created_at, updated_at, version, series_id, checked_in_at, ended_at, team_state, seat";
 
+    // An instrument's bookings that hold time and whose interval meets a condition on @at, oldest first.
+    private async Task<IReadOnlyList<Booking>> HoldingTimeAsync(string instrumentId, string condition, Instant at, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {Columns} FROM bookings
+            WHERE instrument_id = @instrument AND status IN ({BookingSql.HoldsTime}) AND {condition}
+            ORDER BY lower(during)
+            """);
+        command.Parameters.AddWithValue("instrument", instrumentId);
+        command.Parameters.AddWithValue("at", at);
+        return await ReadAll(command, cancellationToken);
+    }
+
     private static async Task<IReadOnlyList<Booking>> ReadAll(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         var rows = new List<Booking>();

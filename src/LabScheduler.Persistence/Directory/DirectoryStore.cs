@@ -40,7 +40,7 @@ public sealed class DirectoryStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("after", (object?)afterId ?? DBNull.Value);
         command.Parameters.AddWithValue("q", (object?)query ?? DBNull.Value);
         command.Parameters.AddWithValue("limit", limit);
-        return await Ids(command, cancellationToken);
+        return await command.ReadStringsAsync(cancellationToken);
     }
 
     /// <summary>Team ids in order after <paramref name="afterId"/>.</summary>
@@ -51,18 +51,6 @@ public sealed class DirectoryStore(NpgsqlDataSource dataSource)
             """);
         command.Parameters.AddWithValue("after", (object?)afterId ?? DBNull.Value);
         command.Parameters.AddWithValue("limit", limit);
-        return await Ids(command, cancellationToken);
-    }
-
-    private static async Task<IReadOnlyList<string>> Ids(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
+        return await command.ReadStringsAsync(cancellationToken);
     }
 }

@@ -88,14 +88,7 @@ public sealed class WaitlistStore(NpgsqlDataSource dataSource)
             WHERE (status = 'offered' AND offer_expires_at <= @now) OR (status = 'waiting' AND lower(during) <= @now)
             """);
         command.Parameters.AddWithValue("now", now);
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
+        return await command.ReadStringsAsync(cancellationToken);
     }
 
     private async Task<IReadOnlyList<WaitlistEntry>> Query(string sql, object value, CancellationToken cancellationToken)
