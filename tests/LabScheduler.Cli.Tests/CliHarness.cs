@@ -13,6 +13,8 @@ public sealed class CliHarness : IDisposable
             ["LABSCHED_CONFIG"] = Path.Combine(Folder, "config", "credentials.json"),
             ["LABSCHED_API"] = Api,
             ["HOME"] = Folder,
+            // Retries go on at once: the fake answers immediately, nothing is gained by waiting.
+            ["LABSCHED_RETRY_DELAY_MS"] = "0",
         };
     }
 

@@ -70,7 +70,9 @@ public sealed class CommandLineTests : IDisposable
         var result = await _cli.RunAsync("book", "--help");
 
         Assert.Equal(ExitCodes.Ok, result.Exit);
-        Assert.Contains("usage: labsched book <instrumentId> --team T", result.Out, StringComparison.Ordinal);
+        Assert.Contains("labsched book <instrumentId> [options]", result.Out, StringComparison.Ordinal);
+        Assert.Contains("--team <T> (REQUIRED)", result.Out, StringComparison.Ordinal);
+        Assert.Contains("POST /api/v1/bookings", result.Out, StringComparison.Ordinal);
         Assert.Empty(_cli.Server.Requests);
     }
 

@@ -10,20 +10,24 @@ namespace LabScheduler.Cli.Auth;
 /// <summary>login, logout, whoami: the bearer token kept in the credentials file.</summary>
 internal static class AuthCommands
 {
-    public static IEnumerable<CommandSpec> Specs =>
+    public static IEnumerable<CommandDef> Definitions =>
     [
-        new("login", "login (<userId> | --token <jwt>)", "sign in: a demo token for <userId>, or an access token you have",
-            ["userId"], 0, ["--token"], [],
-            """
-            login <userId>       demo mode only: POST /api/v1/auth/dev-token for an existing user
-            login --token <jwt>  any mode: an access token from the institution's OpenID Connect
-                                 provider; it is checked with GET /api/v1/me before it is kept
-            The token and the API URL are kept in $LABSCHED_CONFIG or ~/.labsched/credentials.json
-            (mode 600). The token is sent only to the API it was issued for.
-            """,
-            LoginAsync),
-        new("logout", "logout", "forget the stored token", [], 0, [], [], "Deletes the credentials file.", LogoutAsync),
-        new("whoami", "whoami", "the signed-in user (GET /me)", [], 0, [], [], "Shows the user, their teams and the labs they manage.", WhoAmIAsync),
+        new CommandDef("login", "sign in: a demo token for <userId>, an access token (--token - reads it from stdin), or the device flow", LoginAsync)
+            .Arg("userId", "demo mode: the user to get a token for", required: false)
+            .Value("--token", "JWT|-", "an access token you have; '-' reads it from standard input (never put a token on the command line, where ps shows it)")
+            .Help("""
+                login <userId>       demo mode only: POST /api/v1/auth/dev-token for an existing user
+                login --token -      any mode: an access token from the institution's OpenID Connect
+                                     provider, read from standard input; checked with GET /api/v1/me
+                                     before it is kept
+                login                oidc mode: the OAuth device flow (RFC 8628) with the provider the
+                                     gateway names in GET /api/v1/auth/config; open the address shown,
+                                     enter the code, sign in there
+                The token and the API URL are kept in $LABSCHED_CONFIG or ~/.labsched/credentials.json
+                (mode 600). The token is sent only to the API it was issued for.
+                """),
+        new CommandDef("logout", "forget the stored token", LogoutAsync).Help("Deletes the credentials file."),
+        new CommandDef("whoami", "the signed-in user (GET /me)", WhoAmIAsync).Help("Shows the user, their teams and the labs they manage."),
     ];
 
     private static async Task<int> LoginAsync(CliContext c, ParsedCommand command)
