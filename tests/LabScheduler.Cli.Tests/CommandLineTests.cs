@@ -23,7 +23,6 @@ public sealed class CommandLineTests : IDisposable
         "--local-start", "2026-12-01T09:00", "--local-end", "2026-12-01T11:00")]
     [InlineData("book", "nmr-600", "--team", "team-tj", "--team", "team-kz", "--start", "2026-12-01T09:00Z", "--end", "2026-12-01T11:00Z")]
     [InlineData("cancel", "--reason")]
-    [InlineData("login")]
     [InlineData("login", "alice", "--token", "jwt")]
     [InlineData("import", "users.csv")]
     [InlineData("import", "users.csv", "--kind", "planets")]

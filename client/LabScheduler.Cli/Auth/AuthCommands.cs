@@ -34,14 +34,33 @@ internal static class AuthCommands
     {
         var token = command.Value("--token");
         var userId = command.Positionals.Count > 0 ? command.Positional(0) : null;
-        if ((token is null) == (userId is null))
+        if (token is not null && userId is not null)
         {
-            throw new UsageException("give either <userId> (demo mode) or --token <jwt>");
+            throw new UsageException("give either <userId> (demo mode) or --token - (a token on stdin), not both");
+        }
+
+        if (token == "-")
+        {
+            // The first line of standard input: `pass show labsched | labsched login --token -`.
+            token = (await c.In.ReadLineAsync())?.Trim() ?? "";
+            if (token.Length == 0)
+            {
+                throw new UsageException("--token -: standard input is empty; pipe the access token in");
+            }
+        }
+        else if (token is { Length: > 0 })
+        {
+            c.Err.WriteLine("warning: a token on the command line is visible to other users of this machine (ps, shell history); prefer 'labsched login --token -' with the token on stdin");
         }
 
         if (token is { Length: 0 })
         {
             throw new UsageException("--token is empty");
+        }
+
+        if (token is null && userId is null)
+        {
+            return await DeviceLoginAsync(c);
         }
 
         ApiResponse response;
@@ -85,6 +104,42 @@ internal static class AuthCommands
         {
             var until = credentials.ExpiresAt is { } expires ? $" (token valid until {expires})" : "";
             c.Out.WriteLine($"Signed in to {c.ApiText} as {credentials.UserId}{until}.");
+            c.Out.WriteLine($"Credentials saved in {c.Store.Path}.");
+        });
+    }
+
+    /// <summary>No user and no token: the gateway says how to sign in; in oidc mode that is the device flow.</summary>
+    private static async Task<int> DeviceLoginAsync(CliContext c)
+    {
+        var config = await c.Api.SendAsync(HttpMethod.Get, "auth/config", null, null, anonymous: true);
+        if (!config.IsSuccess)
+        {
+            return c.Fail(config);
+        }
+
+        if (JsonText.Field(config.Json, "mode") != "oidc")
+        {
+            throw new UsageException($"{c.ApiText} runs in demo mode: give the user to sign in as ('labsched login alice')");
+        }
+
+        var (token, exit) = await new DeviceFlow(c).SignInAsync(config.Json, CancellationToken.None);
+        if (token is null)
+        {
+            return exit;
+        }
+
+        var me = await c.Api.SendAsync(HttpMethod.Get, "me", null, null, bearer: token);
+        if (!me.IsSuccess)
+        {
+            c.Err.WriteLine("error: the provider's token was not accepted by the gateway; nothing was stored");
+            return c.Fail(me);
+        }
+
+        var credentials = new Credentials(c.Api.BaseUri.ToString(), token, NullIfEmpty(JsonText.Field(me.Json, "id")), null);
+        c.Store.Save(credentials);
+        return c.Show(me, _ =>
+        {
+            c.Out.WriteLine($"Signed in to {c.ApiText} as {credentials.UserId}.");
             c.Out.WriteLine($"Credentials saved in {c.Store.Path}.");
         });
     }
