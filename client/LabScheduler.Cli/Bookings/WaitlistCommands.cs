@@ -25,7 +25,7 @@ internal static class WaitlistCommands
             new CommandDef("show", "one entry", (c, p) => EntryAsync(c, HttpMethod.Get, $"waitlist/{Query.Segment(p.Positional(0))}"))
                 .Arg("entryId", "the entry")
                 .Help("GET /api/v1/waitlist/{id}"),
-            new CommandDef("accept", "accept an offer: it becomes your booking", (c, p) => EntryAsync(c, HttpMethod.Post, $"waitlist/{Query.Segment(p.Positional(0))}/accept"))
+            new CommandDef("accept", "accept an offer: it becomes your booking", AcceptAsync)
                 .Arg("entryId", "the entry")
                 .Help("POST /api/v1/waitlist/{id}/accept (idempotent: accepting twice gives the same booking)."),
             new CommandDef("withdraw", "leave the queue (or decline an offer)", (c, p) => EntryAsync(c, HttpMethod.Post, $"waitlist/{Query.Segment(p.Positional(0))}/withdraw"))
@@ -38,6 +38,16 @@ internal static class WaitlistCommands
         SpanOptions.WriteSpan(command, body);
         var response = await c.Api.PostAsync(Query.Path($"instruments/{Query.Segment(command.Positional(0))}/waitlist", ("tz", c.Tz)), body, Guid.NewGuid().ToString());
         return response.IsSuccess ? c.Show(response, entry => WriteEntry(c, entry)) : c.Fail(response);
+    }
+
+    private static async Task<int> AcceptAsync(CliContext c, ParsedCommand command)
+    {
+        var response = await c.Api.PostAsync(Query.Path($"waitlist/{Query.Segment(command.Positional(0))}/accept", ("tz", c.Tz)), new JsonObject());
+        return response.IsSuccess ? c.Show(response, booking =>
+        {
+            c.Out.WriteLine(response.Replayed || response.Status == 200 ? "Accepted (again): your booking is" : "Accepted: your booking is");
+            BookingCommands.WriteBooking(c, booking);
+        }) : c.Fail(response);
     }
 
     private static async Task<int> EntryAsync(CliContext c, HttpMethod method, string path)
