@@ -34,10 +34,10 @@ public sealed partial class ApiReferenceTests(GatewayFixture fixture)
     }
 
     [Fact]
-    public void ApiReference_NamesEveryProblemCodeTheGatewayMaps()
+    public void ApiReference_NamesEveryStableProblemCode()
     {
-        var gateway = File.ReadAllText(Path.Combine(Repository.Root, "client", "LabScheduler.Gateway", "Http", "ApiProblem.cs"));
-        var codes = CodePattern().Matches(gateway).Select(m => m.Groups["code"].Value).Distinct().ToList();
+        var source = File.ReadAllText(Path.Combine(Repository.Root, "src", "LabScheduler.Domain", "Errors", "ErrorCodes.cs"));
+        var codes = CodePattern().Matches(source).Select(m => m.Groups["code"].Value).Distinct().ToList();
 
         Assert.NotEmpty(codes);
         Assert.All(codes, code => Assert.Contains($"`{code}`", Reference, StringComparison.Ordinal));
@@ -68,6 +68,6 @@ public sealed partial class ApiReferenceTests(GatewayFixture fixture)
     [GeneratedRegex(@"`(?<method>GET|POST|PUT|PATCH|DELETE) (?<path>/[^`\s?]*)`")]
     private static partial Regex EndpointPattern();
 
-    [GeneratedRegex(@"""(?<code>[a-z]+(\.[a-z-]+)?(-[a-z]+)?)""")]
+    [GeneratedRegex(@"""(?<code>[a-z][a-z.-]*)""")]
     private static partial Regex CodePattern();
 }
