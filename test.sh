@@ -15,6 +15,7 @@
 #                               database of that server; fixtures create their
 #                               own databases from it.
 #
+# Results: TestResults/trx/<project>.trx (counted), TestResults/test-run.log.
 # The last line printed is always "N passed, N failed, N skipped"; the exit
 # status is non-zero when a test failed, a build failed, a test host crashed,
 # or no test ran.
