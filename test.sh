@@ -15,6 +15,7 @@
 #                               database of that server; fixtures create their
 #                               own databases from it.
 #
+# Results: TestResults/trx/<project>.trx (counted), TestResults/test-run.log.
 # The last line printed is always "N passed, N failed, N skipped"; the exit
 # status is non-zero when a test failed, a build failed, a test host crashed,
 # or no test ran.
@@ -23,99 +24,67 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 cd "$ROOT"
 
-# English, plain output: the summary lines below are parsed.
+# English, plain output (the console log is read for build errors).
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export DOTNET_CLI_UI_LANGUAGE=en-US VSLANG=1033 NO_COLOR=1
 
 say() { printf 'test.sh: %s\n' "$*" >&2; }
 
 # ---------------------------------------------------------------------------
-# summarize_test_log LOG RC: read the output of `dotnet test` (VSTest runner,
-# console logger at minimal verbosity, as printed by SDK 10.0.401 with
-# xunit 2.9 / xunit.runner.visualstudio 3.1 / Microsoft.NET.Test.Sdk 18) and
-# print "PASSED FAILED SKIPPED". RC is dotnet test's exit status.
+# summarize_results DIR LOG RC: count the tests from the TRX files that the
+# VSTest "trx" logger wrote into DIR (one per test project) and print
+# "PASSED FAILED SKIPPED". LOG is the console output of `dotnet test`, RC its
+# exit status.
 #
-# What it reads:
-# * one summary line per test assembly:
-#     Passed!  - Failed:     0, Passed:     2, Skipped:     1, Total:     3, Duration: 12 ms - X.Tests.dll (net10.0)
-#     Failed!  - Failed:     1, Passed:     1, Skipped:     1, Total:     3, Duration: 28 ms - Y.Tests.dll (net10.0)
-# * "Test run for /path/X.Tests.dll (...)" when an assembly starts. A test
-#   host that crashes or is killed as hung prints "Test Run Aborted." and NO
-#   summary line, so an assembly that started without a summary counts as
-#   1 failure (its tests that had passed are not reported anywhere).
+# From each TRX file: <ResultSummary outcome="..."> and its <Counters passed=
+# failed= error= timeout= aborted= notExecuted= .../>. A run whose outcome is
+# Aborted, that reports aborted tests, or whose RunInfos say "The active test
+# run was aborted" (a crashed test host: outcome Failed, counters all 0)
+# counts one more failure: the host took its unfinished tests with it.
+# From the console log, only what no TRX file can say:
+# * "Test run for /path/X.Tests.dll": an assembly that started; one that
+#   started but left no TRX file died before it could write one (1 failure);
 # * build errors "...: error CS1002: ... [/path/P.csproj]": 1 failure per
 #   project that failed to build (its tests never ran).
-# * fallback for console verbosity normal/detailed, which prints a block
-#   instead of the one-liner:  "Total tests: 3" / "Passed: 1" / "Failed: 1" /
-#   "Skipped: 1" / "Total time: ...".
 # Finally a non-zero RC with nothing counted as failed counts as 1 failure.
 # ---------------------------------------------------------------------------
-summarize_test_log() {
-    local log=$1 rc=$2
-    # Strip ANSI colour codes and CRs before matching.
-    sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' -e 's/\r$//' "$log" | awk -v rc="$rc" '
-        function num(s) { gsub(/[^0-9]/, "", s); return s + 0 }
-        # basename of an assembly path, without directories
-        function base(p) { sub(/.*\//, "", p); return p }
+trx_counter() {   # trx_counter NAME COUNTERS-TAG -> the attribute's number, 0 if absent
+    local value
+    value=$(printf '%s' "$2" | grep -oE "[[:space:]]$1=\"[0-9]+\"" | grep -oE '[0-9]+' || true)
+    echo "${value:-0}"
+}
 
-        /^Test run for .*\.dll/ {
-            a = $0; sub(/^Test run for /, "", a); sub(/\.dll.*/, ".dll", a)
-            started[base(a)] = 1
-            next
-        }
-        /^(Passed|Failed|Skipped)! +- +Failed: +[0-9]+, +Passed: +[0-9]+, +Skipped: +[0-9]+, +Total: +[0-9]+/ {
-            n = split($0, f, ",")
-            for (i = 1; i <= n; i++) {
-                if (f[i] ~ /Failed: +[0-9]+/)  { s = f[i]; sub(/.*Failed:/, "", s);  F += num(s) }
-                if (f[i] ~ /Passed: +[0-9]+/)  { s = f[i]; sub(/.*Passed:/, "", s);  P += num(s) }
-                if (f[i] ~ /Skipped: +[0-9]+/) { s = f[i]; sub(/.*Skipped:/, "", s); S += num(s) }
-            }
-            # "... - X.Tests.dll (net10.0)"
-            if (match($0, /[^ \/]+\.dll/)) summarized[substr($0, RSTART, RLENGTH)] = 1
-            oneliners++
-            next
-        }
-        /^Test Run Aborted\./ { aborted++; next }
-        # A --filter that selects nothing in an assembly: it ran, it just had nothing to run.
-        /^No test matches the given testcase filter/ {
-            if (match($0, /[^ \/]+\.dll/)) summarized[substr($0, RSTART, RLENGTH)] = 1
-            next
-        }
-
-        # MSBuild errors of a project: "... error XX1234: ... [/path/P.csproj]"
-        / error [A-Z]+[0-9]+: / {
-            if (match($0, /\[[^]]*proj(::[^]]*)?\]$/)) {
-                p = substr($0, RSTART + 1, RLENGTH - 2); sub(/::.*/, "", p)
-                badproj[p] = 1
-            } else if ($0 ~ /^MSBUILD : error /) {
-                badproj["(msbuild)"] = 1
-            }
-            next
-        }
-
-        # normal/detailed verbosity block (used only without one-liners)
-        /^Total tests: +[0-9]+/ { inblock = 1; next }
-        inblock && /^ +Passed: +[0-9]+$/  { bP += num($0); next }
-        inblock && /^ +Failed: +[0-9]+$/  { bF += num($0); next }
-        inblock && /^ +Skipped: +[0-9]+$/ { bS += num($0); next }
-        inblock && /^ *Total time:/       { inblock = 0; next }
-
-        END {
-            if (oneliners == 0) { P = bP; F = bF; S = bS }
-            crashed = 0
-            for (a in started) if (!(a in summarized)) crashed++
-            # Without one-liners (other verbosity) the started/summarized
-            # matching cannot work; count the aborts instead.
-            if (oneliners == 0) crashed = aborted
-            else if (crashed == 0 && aborted > 0) crashed = aborted
-            build = 0
-            for (p in badproj) build++
-            F += crashed + build
-            if (rc != 0 && F == 0) F = 1
-            printf "%d %d %d\n", P, F, S
-            if (crashed > 0) printf "test.sh: %d test assembly run(s) crashed or were aborted (counted as failed)\n", crashed > "/dev/stderr"
-            if (build > 0)   printf "test.sh: %d project(s) failed to build (counted as failed)\n", build > "/dev/stderr"
-        }'
+summarize_results() {
+    local dir=$1 log=$2 rc=$3
+    local passed=0 failed=0 skipped=0 aborted=0 files=0 started=0 build=0
+    local trx counters outcome
+    shopt -s nullglob
+    for trx in "$dir"/*.trx; do
+        files=$((files + 1))
+        counters=$(tr -d '\r\n' <"$trx" | grep -oE '<Counters [^>]*>' | head -n1 || true)
+        outcome=$(tr -d '\r\n' <"$trx" | grep -oE '<ResultSummary [^>]*outcome="[A-Za-z]+"' | grep -oE 'outcome="[A-Za-z]+"' | head -n1 || true)
+        passed=$((passed + $(trx_counter passed "$counters")))
+        failed=$((failed + $(trx_counter failed "$counters") + $(trx_counter error "$counters") + $(trx_counter timeout "$counters")))
+        skipped=$((skipped + $(trx_counter notExecuted "$counters")))
+        # A crashed test host leaves outcome="Failed" with zero counters and says so in a RunInfo.
+        if [[ -z "$counters" || "$outcome" == 'outcome="Aborted"' || $(trx_counter aborted "$counters") -gt 0 ]] ||
+            grep -qiE 'test run was aborted|test host process crashed' "$trx"; then
+            aborted=$((aborted + 1))
+        fi
+    done
+    shopt -u nullglob
+    started=$(sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' "$log" | grep -cE '^Test run for .*\.dll' || true)
+    build=$(sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' "$log" | grep -E ' error [A-Z]+[0-9]+: ' |
+        grep -oE '\[[^]]*proj(::[^]]*)?\]$' | sed -e 's/::.*//' | sort -u | wc -l || true)
+    local missing=$((started - files))
+    ((missing < 0)) && missing=0
+    failed=$((failed + aborted + missing + build))
+    if ((rc != 0 && failed == 0)); then failed=1; fi
+    echo "$passed $failed $skipped"
+    ((aborted > 0)) && say "$aborted test run(s) aborted (a test host crashed or hung; counted as failed)"
+    ((missing > 0)) && say "$missing test assembly run(s) left no result file (counted as failed)"
+    ((build > 0)) && say "$build project(s) failed to build (counted as failed)"
+    return 0
 }
 
 command -v dotnet >/dev/null 2>&1 ||
@@ -159,18 +128,21 @@ say "LABSCHED_TEST_DB=$LABSCHED_TEST_DB"
 # --- run the tests ------------------------------------------------------------------
 read -r web_passed web_failed < <(client/LabScheduler.Web/build.sh --test || echo "0 1")   # web app + vitest
 LOG_DIR=$ROOT/TestResults
-mkdir -p "$LOG_DIR"
+RESULTS=$LOG_DIR/trx
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
 LOG=$LOG_DIR/test-run.log
 
-# Console logger at *minimal* verbosity on purpose: that is the level that
-# prints the one-line "Passed!/Failed! - Failed: N, Passed: N, ..." summary
-# per test assembly (verbosity=normal replaces it with a multi-line block
-# and interleaves those of assemblies run in parallel). Failed and skipped
-# tests are still listed with their messages.
+# The counts come from the TRX files (one per test assembly, in $RESULTS), not
+# from the console: the console logger at minimal verbosity only lists failed
+# and skipped tests with their messages, for people.
 # -tl:off: MSBuild's terminal logger would redraw lines instead of printing.
-# --blame-hang-timeout: a hung test host is killed (and reported as aborted)
-# long before CI's time limit.
-args=(test "$SLN" -c Release -tl:off --logger "console;verbosity=minimal")
+# --blame-hang-timeout: a hung test host is killed (and its run reported as
+# aborted) long before CI's time limit.
+# tests/Directory.Build.props turns LABSCHED_TRX into the loggers: the console
+# one, and trx writing <project>.trx into that folder.
+export LABSCHED_TRX=$RESULTS
+args=(test "$SLN" -c Release -tl:off)
 HANG=${LABSCHED_TEST_HANG_TIMEOUT-20m}
 if [[ -n "$HANG" ]]; then
     args+=(--blame-hang-timeout "$HANG" --blame-hang-dump-type none)
@@ -184,7 +156,7 @@ rc=${PIPESTATUS[0]}
 set -e
 say "dotnet test exited with status $rc (full output: $LOG)"
 
-read -r passed failed skipped < <(summarize_test_log "$LOG" "$rc")
+read -r passed failed skipped < <(summarize_results "$RESULTS" "$LOG" "$rc")
 passed=$((passed + web_passed)); failed=$((failed + web_failed))
 
 # Stop PostgreSQL now, so that its messages do not come after the last line.

@@ -1,139 +1,123 @@
-using System.Reflection;
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using System.Text.Json;
-using LabScheduler.Cli.Auth;
-using LabScheduler.Cli.Availability;
-using LabScheduler.Cli.Bookings;
-using LabScheduler.Cli.Catalog;
 using LabScheduler.Cli.CommandLine;
 using LabScheduler.Cli.Config;
 using LabScheduler.Cli.Http;
-using LabScheduler.Cli.Import;
+using LabScheduler.Cli.Output;
 
 namespace LabScheduler.Cli;
 
-/// <summary>labsched: parses the command line, runs one command against the HTTP API, returns the exit code.</summary>
+/// <summary>labsched: parses the command line (System.CommandLine), runs one command against the HTTP API, returns the exit code.</summary>
 public static class Cli
 {
     public const string ApiVariable = "LABSCHED_API";
     public const string DefaultApi = "http://127.0.0.1:5080";
 
+    /// <summary>The first retry's delay (then doubling, with jitter); <c>LABSCHED_RETRY_DELAY_MS</c> changes it.</summary>
+    public const string RetryDelayVariable = "LABSCHED_RETRY_DELAY_MS";
+
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(100);
 
-    private static readonly IReadOnlyList<CommandSpec> Commands =
-    [
-        .. AuthCommands.Specs,
-        .. CatalogCommands.Specs,
-        FreeCommand.Spec,
-        .. BookingCommands.Specs,
-        ImportCommand.Spec,
-        new("help", "help [command]", "this help, or a command's", ["command"], 0, [], [], "", (_, _) => Task.FromResult(ExitCodes.Ok)),
-    ];
+    /// <summary>Runs labsched with <paramref name="args"/>, standard input empty and neither stream a terminal (tests, scripts).</summary>
+    public static Task<int> RunAsync(
+        string[] args, HttpMessageHandler? handler, TextWriter stdout, TextWriter stderr, IDictionary<string, string?> environment) =>
+        RunAsync(args, handler, new CliIo(stdout, stderr, TextReader.Null), environment);
 
     /// <summary>
     /// Runs labsched with <paramref name="args"/>. Requests go through <paramref name="handler"/> when
-    /// given (tests), else a new socket handler; output goes to the writers; <paramref name="environment"/>
-    /// supplies LABSCHED_API, LABSCHED_CONFIG and HOME.
+    /// given (tests), else a new socket handler, always behind the retries; <paramref name="environment"/>
+    /// supplies LABSCHED_API, LABSCHED_CONFIG, HOME and NO_COLOR.
     /// </summary>
-    public static async Task<int> RunAsync(
-        string[] args, HttpMessageHandler? handler, TextWriter stdout, TextWriter stderr, IDictionary<string, string?> environment)
+    public static async Task<int> RunAsync(string[] args, HttpMessageHandler? handler, CliIo io, IDictionary<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(stdout);
-        ArgumentNullException.ThrowIfNull(stderr);
+        ArgumentNullException.ThrowIfNull(io);
         ArgumentNullException.ThrowIfNull(environment);
 
-        ParsedCommand parsed;
-        try
+        var globals = new GlobalOptions();
+        var registry = new Dictionary<Command, CommandDef>();
+        var root = CommandTree.Build(globals, registry, io.Out);
+        var result = root.Parse(args);
+
+        if (result.Action is not null and not ParseErrorAction and not CommandDef.RunsDefinition)
         {
-            parsed = ParsedCommand.Parse(args, Find);
+            // --help, --version, [suggest] (tab completion): System.CommandLine's own actions.
+            return await result.InvokeAsync(new InvocationConfiguration { Output = io.Out, Error = io.Err });
         }
-        catch (UsageException e)
+
+        var path = CommandTree.PathOf(result.CommandResult);
+        if (result.Errors.Count > 0 || !registry.TryGetValue(result.CommandResult.Command, out var definition) || definition.Run is null)
         {
-            stderr.WriteLine($"error: {e.Message}");
-            stderr.WriteLine("Run 'labsched --help' for the commands and their arguments.");
+            var error = result.Errors
+                .OrderBy(e => e.Message.StartsWith("Required command", StringComparison.Ordinal) ? 1 : 0)
+                .Select(e => e.Message)
+                .FirstOrDefault() ?? "no command given";
+            io.Err.WriteLine($"error: {error.TrimEnd('.')}");
+            io.Err.WriteLine($"Run 'labsched {(path.Length > 0 ? path + " " : "")}--help' for the commands and their arguments.");
             return ExitCodes.Usage;
         }
 
-        if (parsed.Has(GlobalOptions.Version))
-        {
-            stdout.WriteLine($"labsched {typeof(Cli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?"}");
-            return ExitCodes.Ok;
-        }
-
-        if (parsed.Spec is { Name: "help" })
-        {
-            return Help(parsed.Positionals.Count == 0 ? null : Find(parsed.Positional(0)), parsed.Positionals.FirstOrDefault(), stdout, stderr);
-        }
-
-        if (parsed.Has(GlobalOptions.Help))
-        {
-            return Help(parsed.Spec, null, stdout, stderr);
-        }
-
-        if (parsed.Spec is null)
-        {
-            stderr.WriteLine("error: no command given");
-            Help(null, null, stderr, stderr);
-            return ExitCodes.Usage;
-        }
-
-        var spec = parsed.Spec;
+        var parsed = new ParsedCommand(result, definition, path);
         var store = CredentialStore.For(environment);
         var stored = store.Load();
         Uri api;
         try
         {
-            api = ApiUri(parsed.Value(GlobalOptions.Api) ?? NonEmpty(environment, ApiVariable) ?? stored?.ApiUrl ?? DefaultApi);
+            api = ApiUri(result.GetValue(globals.Api) ?? NonEmpty(environment, ApiVariable) ?? stored?.ApiUrl ?? DefaultApi);
         }
         catch (UsageException e)
         {
-            return Usage(spec, e, stderr);
+            return Usage(path, e, io.Err);
         }
 
         // The token goes only to the API it was issued for, never to another --api.
         var login = stored is not null && SameApi(stored.ApiUrl, api) ? stored : null;
-        using var http = handler is null
-            ? new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10) }, disposeHandler: true)
-            : new HttpClient(handler, disposeHandler: false);
+        var transport = handler ?? new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10) };
+        // The test's handler belongs to the test, so it is not disposed with the client.
+        using var http = new HttpClient(Retries.Around(transport, RetryDelay(environment)), disposeHandler: handler is null);
         http.Timeout = Timeout;
         http.DefaultRequestHeaders.UserAgent.ParseAdd($"labsched/{typeof(Cli).Assembly.GetName().Version?.ToString(3) ?? "1.0.0"}");
 
-        var context = new CliContext(stdout, stderr, parsed.Has(GlobalOptions.Json), parsed.Value(GlobalOptions.Tz),
+        var context = new CliContext(io, new Screen(io, environment), result.GetValue(globals.Json), result.GetValue(globals.Tz),
             new ApiClient(http, api, login?.AccessToken), store, login);
         try
         {
-            return await spec.RunAsync(context, parsed);
+            return await definition.Run(context, parsed);
         }
         catch (UsageException e)
         {
-            return Usage(spec, e, stderr);
+            return Usage(path, e, io.Err);
         }
         catch (HttpRequestException e)
         {
-            stderr.WriteLine($"error: network: {e.Message} ({context.ApiText})");
+            io.Err.WriteLine($"error: network: {e.Message} ({context.ApiText})");
             return ExitCodes.ServerOrNetwork;
         }
         catch (TaskCanceledException)
         {
-            stderr.WriteLine($"error: network: no answer from {context.ApiText} within {Timeout.TotalSeconds:0} s");
+            io.Err.WriteLine($"error: network: no answer from {context.ApiText} within {Timeout.TotalSeconds:0} s");
             return ExitCodes.ServerOrNetwork;
         }
         catch (JsonException e)
         {
-            stderr.WriteLine($"error: bad-response: the API's answer is not the JSON expected ({e.Message})");
+            io.Err.WriteLine($"error: bad-response: the API's answer is not the JSON expected ({e.Message})");
             return ExitCodes.ServerOrNetwork;
         }
     }
 
-    private static CommandSpec? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);
-
-    private static int Usage(CommandSpec spec, UsageException e, TextWriter stderr)
+    private static int Usage(string path, UsageException e, TextWriter stderr)
     {
         stderr.WriteLine($"error: {e.Message}");
-        stderr.WriteLine($"usage: labsched {spec.Usage}");
-        stderr.WriteLine($"Run 'labsched {spec.Name} --help' for details.");
+        stderr.WriteLine($"Run 'labsched {path} --help' for details.");
         return ExitCodes.Usage;
     }
+
+    private static TimeSpan RetryDelay(IDictionary<string, string?> environment) =>
+        NonEmpty(environment, RetryDelayVariable) is { } text && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms >= 0
+            ? TimeSpan.FromMilliseconds(ms)
+            : TimeSpan.FromMilliseconds(500);
 
     /// <summary>The API's base URL with a trailing slash; a trailing <c>/api/v1</c> is dropped (the client adds it).</summary>
     private static Uri ApiUri(string text)
@@ -167,81 +151,4 @@ public static class Cli
 
     private static string? NonEmpty(IDictionary<string, string?> environment, string name) =>
         environment.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;
-
-    private static int Help(CommandSpec? spec, string? asked, TextWriter writer, TextWriter stderr)
-    {
-        if (asked is not null && spec is null)
-        {
-            stderr.WriteLine($"error: unknown command '{asked}'");
-            return ExitCodes.Usage;
-        }
-
-        if (spec is not null)
-        {
-            writer.WriteLine($"usage: labsched {spec.Usage}");
-            writer.WriteLine();
-            writer.WriteLine(spec.Summary[..1].ToUpperInvariant() + spec.Summary[1..] + ".");
-            if (spec.Details.Length > 0)
-            {
-                writer.WriteLine();
-                writer.WriteLine(spec.Details.TrimEnd());
-            }
-
-            writer.WriteLine();
-            writer.WriteLine("Global options: --api URL, --json, --tz ZONE, -h/--help. Exit codes: see 'labsched --help'.");
-            return ExitCodes.Ok;
-        }
-
-        writer.WriteLine("labsched: the command line of LabScheduler (shared instruments of joint labs).");
-        writer.WriteLine("It talks only to the LabScheduler HTTP API (/api/v1).");
-        writer.WriteLine();
-        writer.WriteLine("usage: labsched [--api URL] [--json] [--tz ZONE] <command> [arguments]");
-        writer.WriteLine();
-        writer.WriteLine("Commands:");
-        var width = Commands.Max(c => c.Name.Length);
-        foreach (var command in Commands)
-        {
-            writer.WriteLine($"  {command.Name.PadRight(width)}  {command.Summary}");
-            writer.WriteLine($"  {new string(' ', width)}    labsched {command.Usage}");
-        }
-
-        writer.WriteLine(
-            $$"""
-
-            Global options:
-              --api URL   the gateway; default ${{ApiVariable}}, else the API of the stored login,
-                          else {{DefaultApi}}
-              --json      print the API's JSON response bodies unchanged, one document per run
-                          (lists: all pages' items in one {"items":[...],"next":null}; errors:
-                          the problem document), for scripts
-              --tz ZONE   IANA zone for "your time" (free, book, bookings, cancel, approve,
-                          reject); default: the zone in your user profile
-              -h, --help  this help; 'labsched <command> --help' for one command
-              --version   the version of labsched
-
-            Environment and files:
-              {{ApiVariable}}      the API URL when --api is not given
-              {{CredentialStore.ConfigVariable}}   the credentials file (default ~/.labsched/credentials.json,
-                                mode 600); its token is sent only to the API it was issued for
-
-            Times: instants carry an offset (2026-12-01T09:00:00+08:00 or ...Z); --local-* times
-            have none and are read in the lab's zone; dates are yyyy-MM-dd.
-
-            Errors go to stderr as 'error: <code>: <detail>' (the API's stable code), with one
-            '  <field>: <message>' line per validation error.
-
-            Exit codes:
-              0  ok
-              2  usage error: bad arguments (nothing was sent)
-              3  validation: the API refused the input (400: validation, time.unknown-zone)
-              4  auth: not signed in or not allowed (401/403: auth.*)
-              5  not found (404: not-found)
-              6  conflict (409: booking.conflict, conflict.exists, blackout.conflict,
-                 booking.invalid-transition)
-              7  refused by a rule (422: booking.*, quota.exceeded, time.*, idempotency.mismatch)
-              8  server or network error (5xx, no answer, an answer that is not the JSON expected)
-            import exits with the code of its first failed row.
-            """);
-        return ExitCodes.Ok;
-    }
 }

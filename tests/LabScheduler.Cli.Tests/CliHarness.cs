@@ -13,6 +13,8 @@ public sealed class CliHarness : IDisposable
             ["LABSCHED_CONFIG"] = Path.Combine(Folder, "config", "credentials.json"),
             ["LABSCHED_API"] = Api,
             ["HOME"] = Folder,
+            // Retries go on at once: the fake answers immediately, nothing is gained by waiting.
+            ["LABSCHED_RETRY_DELAY_MS"] = "0",
         };
     }
 
@@ -30,6 +32,24 @@ public sealed class CliHarness : IDisposable
         using var stderr = new StringWriter();
         var exit = await Cli.RunAsync(args, Server, stdout, stderr, Environment);
         return new Result(exit, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>Runs with <paramref name="stdin"/> as standard input, and stdout / stderr taken for terminals as told.</summary>
+    public async Task<Result> RunOnAsync(string? stdin, bool outIsTerminal, bool errIsTerminal, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        using var input = new StringReader(stdin ?? "");
+        var exit = await Cli.RunAsync(args, Server, new CliIo(stdout, stderr, input, outIsTerminal, errIsTerminal, Width: 160), Environment);
+        return new Result(exit, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>Writes a file of raw bytes (a spreadsheet's export in its own encoding) and returns its path.</summary>
+    public string File(string name, byte[] content)
+    {
+        var path = Path.Combine(Folder, name);
+        System.IO.File.WriteAllBytes(path, content);
+        return path;
     }
 
     /// <summary>Writes a file in the test's folder and returns its path.</summary>

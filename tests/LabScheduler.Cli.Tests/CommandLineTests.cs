@@ -23,7 +23,6 @@ public sealed class CommandLineTests : IDisposable
         "--local-start", "2026-12-01T09:00", "--local-end", "2026-12-01T11:00")]
     [InlineData("book", "nmr-600", "--team", "team-tj", "--team", "team-kz", "--start", "2026-12-01T09:00Z", "--end", "2026-12-01T11:00Z")]
     [InlineData("cancel", "--reason")]
-    [InlineData("login")]
     [InlineData("login", "alice", "--token", "jwt")]
     [InlineData("import", "users.csv")]
     [InlineData("import", "users.csv", "--kind", "planets")]
@@ -70,7 +69,9 @@ public sealed class CommandLineTests : IDisposable
         var result = await _cli.RunAsync("book", "--help");
 
         Assert.Equal(ExitCodes.Ok, result.Exit);
-        Assert.Contains("usage: labsched book <instrumentId> --team T", result.Out, StringComparison.Ordinal);
+        Assert.Contains("labsched book <instrumentId> [options]", result.Out, StringComparison.Ordinal);
+        Assert.Contains("--team <T> (REQUIRED)", result.Out, StringComparison.Ordinal);
+        Assert.Contains("POST /api/v1/bookings", result.Out, StringComparison.Ordinal);
         Assert.Empty(_cli.Server.Requests);
     }
 

@@ -202,7 +202,9 @@ public sealed class ImportTests : IDisposable
         var result = await _cli.RunAsync("import", _cli.File("users.csv", UsersCsv), "--kind", "users");
 
         Assert.Equal(ExitCodes.ServerOrNetwork, result.Exit);
-        Assert.Single(_cli.Server.Requests);
+        // The first row is tried once and retried three times with the same key; the rest not at all.
+        Assert.Equal(4, _cli.Server.Requests.Count);
+        Assert.Single(_cli.Server.Requests.Select(r => r.IdempotencyKey).Distinct());
         Assert.Contains("3 not attempted", result.Out, StringComparison.Ordinal);
     }
 

@@ -10,34 +10,57 @@ namespace LabScheduler.Cli.Auth;
 /// <summary>login, logout, whoami: the bearer token kept in the credentials file.</summary>
 internal static class AuthCommands
 {
-    public static IEnumerable<CommandSpec> Specs =>
+    public static IEnumerable<CommandDef> Definitions =>
     [
-        new("login", "login (<userId> | --token <jwt>)", "sign in: a demo token for <userId>, or an access token you have",
-            ["userId"], 0, ["--token"], [],
-            """
-            login <userId>       demo mode only: POST /api/v1/auth/dev-token for an existing user
-            login --token <jwt>  any mode: an access token from the institution's OpenID Connect
-                                 provider; it is checked with GET /api/v1/me before it is kept
-            The token and the API URL are kept in $LABSCHED_CONFIG or ~/.labsched/credentials.json
-            (mode 600). The token is sent only to the API it was issued for.
-            """,
-            LoginAsync),
-        new("logout", "logout", "forget the stored token", [], 0, [], [], "Deletes the credentials file.", LogoutAsync),
-        new("whoami", "whoami", "the signed-in user (GET /me)", [], 0, [], [], "Shows the user, their teams and the labs they manage.", WhoAmIAsync),
+        new CommandDef("login", "sign in: a demo token for <userId>, an access token (--token - reads it from stdin), or the device flow", LoginAsync)
+            .Arg("userId", "demo mode: the user to get a token for", required: false)
+            .Value("--token", "JWT|-", "an access token you have; '-' reads it from standard input (never put a token on the command line, where ps shows it)")
+            .Help("""
+                login <userId>       demo mode only: POST /api/v1/auth/dev-token for an existing user
+                login --token -      any mode: an access token from the institution's OpenID Connect
+                                     provider, read from standard input; checked with GET /api/v1/me
+                                     before it is kept
+                login                oidc mode: the OAuth device flow (RFC 8628) with the provider the
+                                     gateway names in GET /api/v1/auth/config; open the address shown,
+                                     enter the code, sign in there
+                The token and the API URL are kept in $LABSCHED_CONFIG or ~/.labsched/credentials.json
+                (mode 600). The token is sent only to the API it was issued for.
+                """),
+        new CommandDef("logout", "forget the stored token", LogoutAsync).Help("Deletes the credentials file."),
+        new CommandDef("whoami", "the signed-in user (GET /me)", WhoAmIAsync).Help("Shows the user, their teams and the labs they manage."),
     ];
 
     private static async Task<int> LoginAsync(CliContext c, ParsedCommand command)
     {
         var token = command.Value("--token");
         var userId = command.Positionals.Count > 0 ? command.Positional(0) : null;
-        if ((token is null) == (userId is null))
+        if (token is not null && userId is not null)
         {
-            throw new UsageException("give either <userId> (demo mode) or --token <jwt>");
+            throw new UsageException("give either <userId> (demo mode) or --token - (a token on stdin), not both");
+        }
+
+        if (token == "-")
+        {
+            // The first line of standard input: `pass show labsched | labsched login --token -`.
+            token = (await c.In.ReadLineAsync())?.Trim() ?? "";
+            if (token.Length == 0)
+            {
+                throw new UsageException("--token -: standard input is empty; pipe the access token in");
+            }
+        }
+        else if (token is { Length: > 0 })
+        {
+            c.Err.WriteLine("warning: a token on the command line is visible to other users of this machine (ps, shell history); prefer 'labsched login --token -' with the token on stdin");
         }
 
         if (token is { Length: 0 })
         {
             throw new UsageException("--token is empty");
+        }
+
+        if (token is null && userId is null)
+        {
+            return await DeviceLoginAsync(c);
         }
 
         ApiResponse response;
@@ -81,6 +104,42 @@ internal static class AuthCommands
         {
             var until = credentials.ExpiresAt is { } expires ? $" (token valid until {expires})" : "";
             c.Out.WriteLine($"Signed in to {c.ApiText} as {credentials.UserId}{until}.");
+            c.Out.WriteLine($"Credentials saved in {c.Store.Path}.");
+        });
+    }
+
+    /// <summary>No user and no token: the gateway says how to sign in; in oidc mode that is the device flow.</summary>
+    private static async Task<int> DeviceLoginAsync(CliContext c)
+    {
+        var config = await c.Api.SendAsync(HttpMethod.Get, "auth/config", null, null, anonymous: true);
+        if (!config.IsSuccess)
+        {
+            return c.Fail(config);
+        }
+
+        if (JsonText.Field(config.Json, "mode") != "oidc")
+        {
+            throw new UsageException($"{c.ApiText} runs in demo mode: give the user to sign in as ('labsched login alice')");
+        }
+
+        var (token, exit) = await new DeviceFlow(c).SignInAsync(config.Json, CancellationToken.None);
+        if (token is null)
+        {
+            return exit;
+        }
+
+        var me = await c.Api.SendAsync(HttpMethod.Get, "me", null, null, bearer: token);
+        if (!me.IsSuccess)
+        {
+            c.Err.WriteLine("error: the provider's token was not accepted by the gateway; nothing was stored");
+            return c.Fail(me);
+        }
+
+        var credentials = new Credentials(c.Api.BaseUri.ToString(), token, NullIfEmpty(JsonText.Field(me.Json, "id")), null);
+        c.Store.Save(credentials);
+        return c.Show(me, _ =>
+        {
+            c.Out.WriteLine($"Signed in to {c.ApiText} as {credentials.UserId}.");
             c.Out.WriteLine($"Credentials saved in {c.Store.Path}.");
         });
     }

@@ -8,17 +8,11 @@ namespace LabScheduler.Cli.Availability;
 /// <summary>free: an instrument's free intervals, in the lab's zone and in the requester's.</summary>
 internal static class FreeCommand
 {
-    public static CommandSpec Spec => new(
-        "free", "free <instrumentId> --from <date|instant> --to <date|instant> [--tz ZONE]",
-        "free time of an instrument, in lab time and your time",
-        ["instrumentId"], 1, ["--from", "--to"], [],
-        """
-        GET /api/v1/instruments/{id}/free?from=&to=&tz=
-        --from, --to  a date (2026-12-01, read in the lab's zone; --to is exclusive) or an instant
-                      with an offset (2026-12-01T09:00:00+08:00); the window is at most 92 days
-        --tz ZONE     your IANA zone for the second column (default: your profile's zone)
-        """,
-        RunAsync);
+    public static CommandDef Definition => new CommandDef("free", "free time of an instrument, in lab time and your time", RunAsync)
+        .Arg("instrumentId", "the instrument")
+        .Value("--from", "DATE|INSTANT", "a date (2026-12-01, read in the lab's zone) or an instant with an offset", required: true)
+        .Value("--to", "DATE|INSTANT", "exclusive; the window is at most 92 days", required: true)
+        .Help("GET /api/v1/instruments/{id}/free?from=&to=&tz=");
 
     private static async Task<int> RunAsync(CliContext c, ParsedCommand command)
     {
@@ -48,7 +42,7 @@ internal static class FreeCommand
                 table.Add(TimeText.Span(JsonText.Member(item, "lab")), TimeText.Span(JsonText.Member(item, "requester")));
             }
 
-            table.WriteTo(c.Out);
+            c.Screen.Write(table);
         });
     }
 }

@@ -8,18 +8,14 @@ namespace LabScheduler.Cli.Catalog;
 /// <summary>labs, instruments, instrument: the catalog anyone signed in may read.</summary>
 internal static class CatalogCommands
 {
-    public static IEnumerable<CommandSpec> Specs =>
+    public static IEnumerable<CommandDef> Definitions =>
     [
-        new("labs", "labs", "all joint labs (every page)", [], 0, [], [], "GET /api/v1/labs, following the next cursors to the end.", LabsAsync),
-        new("instruments", "instruments [--category X] [--lab ID] [--member-state CC]", "instruments, filtered",
-            [], 0, ["--category", "--lab", "--member-state"], [],
-            """
-            GET /api/v1/instruments?category=&labId=&memberState=, every page.
-            --member-state is the ISO 3166-1 alpha-2 code of the lab's country (CN, KZ, ...).
-            """,
-            InstrumentsAsync),
-        new("instrument", "instrument <id>", "one instrument: rates, rules, lab time zone", ["id"], 1, [], [],
-            "GET /api/v1/instruments/{id}.", InstrumentAsync),
+        new CommandDef("labs", "all joint labs (every page)", LabsAsync).Help("GET /api/v1/labs, following the next cursors to the end."),
+        new CommandDef("instruments", "instruments, filtered (every page)", InstrumentsAsync)
+            .Value("--category", "X", "nmr, cryo-em, mass-spec, ...")
+            .Value("--lab", "ID", "one lab's instruments")
+            .Value("--member-state", "CC", "ISO 3166-1 alpha-2 code of the lab's country (CN, KZ, ...)")
+            .Help("GET /api/v1/instruments?category=&labId=&memberState=, every page."),
     ];
 
     private static Task<int> LabsAsync(CliContext c, ParsedCommand command) =>
@@ -33,7 +29,7 @@ internal static class CatalogCommands
                     JsonText.Field(lab, "timeZone"), JsonText.Field(lab, "partnerStates"), JsonText.Field(lab, "managers"));
             }
 
-            Write(c, table, "labs");
+            c.Print(table, "labs");
         }, CancellationToken.None);
 
     private static Task<int> InstrumentsAsync(CliContext c, ParsedCommand command)
@@ -50,11 +46,11 @@ internal static class CatalogCommands
                     JsonText.Field(i, "status"), JsonText.Field(i, "timeZone"), Rates(i));
             }
 
-            Write(c, table, "instruments");
+            c.Print(table, "instruments");
         }, CancellationToken.None);
     }
 
-    private static async Task<int> InstrumentAsync(CliContext c, ParsedCommand command)
+    public static async Task<int> InstrumentAsync(CliContext c, ParsedCommand command)
     {
         var response = await c.Api.GetAsync("instruments/" + Query.Segment(command.Positional(0)));
         if (!response.IsSuccess)
@@ -92,15 +88,4 @@ internal static class CatalogCommands
 
     private static string Money(JsonElement instrument, string tariff) =>
         JsonText.Field(instrument, "rates." + tariff) is { Length: > 0 } amount ? $"{amount} {JsonText.Field(instrument, "currency")}" : "";
-
-    private static void Write(CliContext c, Table table, string what)
-    {
-        if (table.Count == 0)
-        {
-            c.Out.WriteLine($"No {what}.");
-            return;
-        }
-
-        table.WriteTo(c.Out);
-    }
 }

@@ -31,6 +31,9 @@ internal sealed class ApiClient(HttpClient http, Uri baseUri, string? token)
         HttpMethod method, string path, JsonNode? body, string? idempotencyKey, CancellationToken cancel = default, string? bearer = null, bool anonymous = false) =>
         SendCoreAsync(method, path, body, idempotencyKey, anonymous ? null : bearer ?? token, cancel);
 
+    /// <summary>A request outside the API (the OpenID provider of the device flow), through the same client and retries.</summary>
+    public Task<HttpResponseMessage> SendAbsoluteAsync(HttpRequestMessage request, CancellationToken cancel) => http.SendAsync(request, cancel);
+
     private async Task<ApiResponse> SendCoreAsync(
         HttpMethod method, string path, JsonNode? body, string? idempotencyKey, string? bearer, CancellationToken cancel)
     {

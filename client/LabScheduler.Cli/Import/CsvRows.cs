@@ -7,9 +7,11 @@ namespace LabScheduler.Cli.Import;
 /// <summary>Turns a CSV file (header row of column names) into request bodies of one <see cref="ImportKind"/>.</summary>
 internal static class CsvRows
 {
-    public static IReadOnlyList<ImportRow> Read(string text, ImportKind kind, TextWriter warnings)
+    public static IReadOnlyList<ImportRow> Read(CsvFile.Content content, ImportKind kind, TextWriter warnings)
     {
-        var records = CsvReader.Read(text.TrimStart('\uFEFF'));
+        var records = content.Records;
+        // Where ';' separates the fields, the spreadsheet's decimal separator is most likely ','.
+        var decimalComma = content.Separator != ',';
         if (records.Count == 0)
         {
             throw new UsageException("the CSV file is empty; its first line names the columns");
@@ -31,10 +33,10 @@ internal static class CsvRows
             }
         }
 
-        return [.. records.Skip(1).Select(r => Row(r, columns, kind))];
+        return [.. records.Skip(1).Select(r => Row(r, columns, kind, decimalComma))];
     }
 
-    private static ImportRow Row(CsvReader.Record record, ImportColumn?[] columns, ImportKind kind)
+    private static ImportRow Row(CsvFile.Record record, ImportColumn?[] columns, ImportKind kind, bool decimalComma)
     {
         var body = new JsonObject();
         var problems = new List<string>();
@@ -61,7 +63,7 @@ internal static class CsvRows
             {
                 members = List(value);
             }
-            else if (Convert(value, column.Type) is { } node)
+            else if (Convert(decimalComma && column.Type == ColumnType.Decimal ? DecimalPoint(value) : value, column.Type) is { } node)
             {
                 Set(body, column.Target!, node);
             }
@@ -107,8 +109,13 @@ internal static class CsvRows
         _ => "valid",
     };
 
+    // Ids never hold ';' or ',', so either separates the entries of a list cell.
     private static List<string> List(string value) =>
-        [.. value.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+        [.. value.Split([';', ','], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+
+    // "120,50" as Russian Excel writes 120.50; a cell with both separators is left to fail.
+    private static string DecimalPoint(string value) =>
+        value.Count(c => c == ',') == 1 && !value.Contains('.', StringComparison.Ordinal) ? value.Replace(',', '.') : value;
 
     private static void Set(JsonObject body, string target, JsonNode value)
     {

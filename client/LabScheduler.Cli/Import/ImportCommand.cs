@@ -16,26 +16,32 @@ internal static class ImportCommand
 {
     private const string ExistsCode = "conflict.exists";
 
-    public static CommandSpec Spec => new(
-        "import", "import <file.csv|file.json> --kind users|labs|teams|instruments", "create reference data from a file",
-        ["file"], 1, ["--kind"], [],
-        """
-        One POST per row (admin; instruments: the lab's managers too). The first CSV line names
-        the columns; a JSON file is an array of the API's request bodies.
-          users        id, displayName, email, timeZone, memberState, roles (a;b)
-          labs         id, name, hostInstitution, memberState, timeZone, partnerStates (TJ;KZ)
-          teams        id, name, institution, memberState, members (alice;bob: PUT after POST)
-          instruments  labId, id, name, category, currency, rateInternal, ratePartner,
-                       rateExternal, and optional rules: slotMinutes, minMinutes, maxMinutes,
-                       bufferMinutes, leadMinutes, horizonDays, requiresApproval,
-                       requiresAuthorization, capacity, noShowMinutes, waitlistAutoBook,
-                       offerMinutes, chargeActual, chargeNoShow, minimumChargeMinutes;
-                       any other rule as a column rules.NAME
-        A row that fails is reported with its line and the API's code, and the rest continue;
-        the exit code is then that of the first failed row. Re-running a file is safe: rows
-        already created are replayed or reported as "exists".
-        """,
-        RunAsync);
+    public static CommandDef Definition => new CommandDef("import", "create reference data from a CSV or JSON file", RunAsync)
+        .Arg("file", "a .csv or .json file")
+        .Value("--kind", "KIND", "what each row creates", required: true, "users", "labs", "teams", "instruments")
+        .Value("--encoding", "NAME", "the CSV file's encoding (default utf-8; Excel in Chinese saves gb18030, in Russian windows-1251)", required: false, "utf-8", "gb18030", "windows-1251")
+        .Value("--delimiter", "SEP", "the CSV separator (default: detected from the header line)", required: false, ",", ";", "tab")
+        .Help("""
+            One POST per row (admin; instruments: the lab's managers too). The first CSV line names
+            the columns; a JSON file is an array of the API's request bodies.
+              users        id, displayName, email, timeZone, memberState, roles (a;b)
+              labs         id, name, hostInstitution, memberState, timeZone, partnerStates (TJ;KZ)
+              teams        id, name, institution, memberState, members (alice;bob: PUT after POST)
+              instruments  labId, id, name, category, currency, rateInternal, ratePartner,
+                           rateExternal, and optional rules: slotMinutes, minMinutes, maxMinutes,
+                           bufferMinutes, leadMinutes, horizonDays, requiresApproval,
+                           requiresAuthorization, capacity, noShowMinutes, waitlistAutoBook,
+                           offerMinutes, chargeActual, chargeNoShow, minimumChargeMinutes;
+                           any other rule as a column rules.NAME
+            CSV: UTF-8 unless --encoding says otherwise; a byte that is not of the encoding stops
+            the import before anything is sent, naming its line. Separators ',' or ';' (as Excel
+            writes CSV in Russian, with decimal commas: 120,50) or tab; list cells separate their
+            entries with ';' or ','.
+            A row that fails is reported with its line and the API's code, and the rest continue;
+            the exit code is then that of the first failed row. Re-running a file is safe: rows
+            already created are replayed or reported as "exists". On a terminal, progress is shown
+            on stderr.
+            """);
 
     private static async Task<int> RunAsync(CliContext c, ParsedCommand command)
     {
@@ -56,23 +62,29 @@ internal static class ImportCommand
 
         var rows = Path.GetExtension(file).ToUpperInvariant() switch
         {
-            ".CSV" => CsvRows.Read(Encoding.UTF8.GetString(bytes), kind, c.Err),
+            ".CSV" => CsvRows.Read(CsvFile.Read(TextDecoding.Decode(bytes, command.Value("--encoding") ?? "utf-8"), command.Value("--delimiter")), kind, c.Err),
             ".JSON" => JsonRows.Read(bytes, kind),
             _ => throw new UsageException($"'{file}' is neither .csv nor .json"),
         };
 
         var keyPrefix = $"labsched-import-{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}-{kind.Name}";
-        var results = new List<RowResult>();
-        foreach (var row in rows)
+        var results = await Progress.RunAsync(c.Screen, $"importing {kind.Name}", rows.Count, async step =>
         {
-            var result = await ImportAsync(c, kind, row, $"{keyPrefix}-{row.Line}");
-            results.Add(result);
-            if (result.Code == "network")
+            var done = new List<RowResult>();
+            foreach (var row in rows)
             {
-                c.Err.WriteLine($"error: stopped: {rows.Count - results.Count} rows after line {row.Line} were not attempted");
-                break;
+                var result = await ImportAsync(c, kind, row, $"{keyPrefix}-{row.Line}");
+                done.Add(result);
+                step();
+                if (result.Code == "network")
+                {
+                    c.Err.WriteLine($"error: stopped: {rows.Count - done.Count} rows after line {row.Line} were not attempted");
+                    break;
+                }
             }
-        }
+
+            return done;
+        });
 
         if (c.Json)
         {
@@ -152,7 +164,7 @@ internal static class ImportCommand
             table.Add(r.Line.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Id ?? "", r.Outcome, detail);
         }
 
-        table.WriteTo(c.Out);
+        c.Screen.Write(table);
         var counts = new[] { RowResult.Created, RowResult.Replayed, RowResult.Exists, RowResult.Failed }
             .Select(outcome => (Outcome: outcome, Count: results.Count(r => r.Outcome == outcome)))
             .Where(o => o.Count > 0)
