@@ -5,7 +5,8 @@
 #   (or when the output is missing). Called by ./run.sh and ./test.sh.
 #   build.sh --test   also runs the unit tests (vitest), installs Debian's chromium (and CJK /
 #                     Persian fonts) for the browser tests where missing, and prints
-#                     "PASSED FAILED" of the unit tests as its only line on stdout.
+#                     "PASSED FAILED" of the unit tests and the type check (svelte-check,
+#                     counted as one test) as its only line on stdout.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 cd "$HERE"
@@ -49,5 +50,11 @@ if [[ "${1:-}" == --test ]]; then
     read -r p f <<<"$counts"
     if ((rc != 0 && f == 0)); then f=1; fi
     say "vitest: $p passed, $f failed"
+    # The type check of the Svelte and TypeScript sources counts as one test.
+    if npx svelte-check --tsconfig ./tsconfig.json --output machine >/tmp/labsched-svelte-check.log 2>&1; then
+        p=$((p + 1)); say "svelte-check: no errors"
+    else
+        f=$((f + 1)); say "svelte-check failed:"; grep -E 'ERROR|COMPLETED' /tmp/labsched-svelte-check.log >&2 || true
+    fi
     echo "$p $f"
 fi

@@ -6,7 +6,7 @@ i18n.on('languageChanged', () => { version++; });
 
 export function t(key: string, options?: Record<string, unknown>): string {
   void version;
-  return i18n.t(key, options) as string;
+  return (options ? i18n.t(key, options as never) : i18n.t(key)) as string;
 }
 
 export function lang(): string {
