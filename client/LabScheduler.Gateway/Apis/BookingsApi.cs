@@ -73,12 +73,11 @@ public static class BookingsApi
             return (null, ApiProblem.Validation(input.Errors));
         }
 
-        if (await InstrumentsApi.Find(instrumentId, grains) is not { } instrument)
+        if (await http.RequestServices.GetRequiredService<GatewayDirectory>().InstrumentZoneAsync(instrumentId) is not { } lab)
         {
             return (null, ApiProblem.NotFound($"No instrument '{instrumentId}'."));
         }
 
-        var lab = LabTime.FindZone(instrument.TimeZone).Value;
         var (interval, timeError) = input.Span(startText, endText, localStartText, localEndText, lab);
         if (timeError is not null)
         {
@@ -165,7 +164,7 @@ public static class BookingsApi
         }
 
         var instrumentId = found.Value!.Items[0].InstrumentId;
-        var lab = await InstrumentsApi.LabZoneAsync(instrumentId, grains);
+        var lab = await InstrumentsApi.LabZoneAsync(instrumentId, http);
         var cancelled = await grains.GetGrain<IInstrumentGrain>(instrumentId).CancelSeriesAsync(actor, seriesId, Reason(body));
         return CommandResults.Ok(cancelled, s => new SeriesResponse(s.SeriesId.ToString(), [.. s.Items.Select(b => BookingResponse.Of(b, lab, requester!))]));
     }
@@ -189,7 +188,7 @@ public static class BookingsApi
             return ApiProblem.From(found.Problem!);
         }
 
-        var lab = await InstrumentsApi.LabZoneAsync(found.Value!.Items[0].InstrumentId, grains);
+        var lab = await InstrumentsApi.LabZoneAsync(found.Value!.Items[0].InstrumentId, http);
         return TypedResults.Ok(new SeriesResponse(found.Value.SeriesId.ToString(), [.. found.Value.Items.Select(b => BookingResponse.Of(b, lab, requester!))]));
     }
 
@@ -212,7 +211,7 @@ public static class BookingsApi
             return ApiProblem.From(found.Problem!);
         }
 
-        return TypedResults.Ok(BookingResponse.Of(found.Value!, await InstrumentsApi.LabZoneAsync(found.Value!.InstrumentId, grains), requester!));
+        return TypedResults.Ok(BookingResponse.Of(found.Value!, await InstrumentsApi.LabZoneAsync(found.Value!.InstrumentId, http), requester!));
     }
 
     private static async Task<IResult> List(
@@ -271,7 +270,7 @@ public static class BookingsApi
         var zones = new Dictionary<string, DateTimeZone>();
         foreach (var instrument in page.Items.Select(b => b.InstrumentId).Distinct())
         {
-            zones[instrument] = await InstrumentsApi.LabZoneAsync(instrument, grains);
+            zones[instrument] = await InstrumentsApi.LabZoneAsync(instrument, http);
         }
 
         var next = page.Next is { } n ? Cursor.Encode(string.Create(CultureInfo.InvariantCulture, $"{n.Start.ToUnixTimeTicks()}|{n.Id}")) : null;
@@ -307,7 +306,7 @@ public static class BookingsApi
 
         var result = await change(grains.GetGrain<IInstrumentGrain>(found.Value!.InstrumentId), actor, bookingId);
         metrics.CountBooking(result.IsSuccess ? outcome : result.Problem!.Code);
-        var lab = await InstrumentsApi.LabZoneAsync(found.Value.InstrumentId, grains);
+        var lab = await InstrumentsApi.LabZoneAsync(found.Value.InstrumentId, http);
         return CommandResults.Ok(result, b => BookingResponse.Of(b, lab, requester!));
     }
 

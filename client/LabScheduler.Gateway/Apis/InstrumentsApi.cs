@@ -189,8 +189,8 @@ public static class InstrumentsApi
     }
 
     /// <summary>The zone of an instrument's lab (UTC for an instrument that no longer answers), for rendering times.</summary>
-    internal static async Task<DateTimeZone> LabZoneAsync(string instrumentId, IGrainFactory grains) =>
-        await grains.GetGrain<IInstrumentGrain>(instrumentId).GetAsync() is { } i && Input.TryZone(i.TimeZone, out var zone) ? zone : DateTimeZone.Utc;
+    internal static async Task<DateTimeZone> LabZoneAsync(string instrumentId, HttpContext http) =>
+        await http.RequestServices.GetRequiredService<GatewayDirectory>().InstrumentZoneAsync(instrumentId) ?? DateTimeZone.Utc;
 
     /// <summary>The instrument, or null for a malformed or unknown id.</summary>
     internal static async Task<InstrumentView?> Find(string id, IGrainFactory grains) =>

@@ -114,6 +114,7 @@ public static class UsersApi
         {
             DisplayName = request?.DisplayName, TimeZone = request?.TimeZone, Language = request?.Language,
         });
+        http.RequestServices.GetRequiredService<GatewayDirectory>().ForgetHomeZone(actor.UserId);
         return CommandResults.Ok(updated, UserResponse.Of);
     }
 

@@ -133,7 +133,7 @@ public static class WaitlistApi
         var items = new List<EntryResponse>();
         foreach (var entry in entries.Take(take))
         {
-            items.Add(EntryResponse.Of(entry, await InstrumentsApi.LabZoneAsync(entry.InstrumentId, grains), requester!));
+            items.Add(EntryResponse.Of(entry, await InstrumentsApi.LabZoneAsync(entry.InstrumentId, http), requester!));
         }
 
         var last = entries.Count > take ? entries[take - 1] : null;
@@ -191,6 +191,6 @@ public static class WaitlistApi
             return (null, null, null, ApiProblem.From(found.Problem!));
         }
 
-        return (found.Value, await InstrumentsApi.LabZoneAsync(found.Value!.InstrumentId, grains), requester, null);
+        return (found.Value, await InstrumentsApi.LabZoneAsync(found.Value!.InstrumentId, http), requester, null);
     }
 }

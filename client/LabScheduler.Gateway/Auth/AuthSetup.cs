@@ -53,8 +53,8 @@ public static partial class AuthSetup
                 {
                     // A valid token whose subject is no known user is still a 401.
                     var sub = context.Principal?.FindFirstValue(JwtRegisteredClaimNames.Sub);
-                    var grains = context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>();
-                    if (sub is null || !LabScheduler.Domain.Reference.ReferenceIds.IsValid(sub) || !(await grains.GetGrain<IUserGrain>(sub).GetAccessAsync()).Exists)
+                    var directory = context.HttpContext.RequestServices.GetRequiredService<GatewayDirectory>();
+                    if (sub is null || !await directory.UserExistsAsync(sub))
                     {
                         context.Fail("The token's subject is not a known user.");
                     }

@@ -32,6 +32,7 @@ public static partial class GatewaySetup
         builder.Services.AddSingleton(_ => LabSchedulerDataSource.Create(connectionString));
         builder.Services.AddSingleton<IClock>(SystemClock.Instance);
         builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.AddSingleton<GatewayDirectory>();
         builder.Services.AddSingleton<IdempotencyStore>();
         builder.Services.AddHostedService<IdempotencyPurge>();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>

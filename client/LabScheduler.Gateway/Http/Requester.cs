@@ -18,7 +18,7 @@ public static class Requester
                 : (null, ApiProblem.Result(ErrorCodes.UnknownZone, $"'{tz}' is not a time zone of the IANA database {LabTime.ZoneDatabaseVersion}."));
         }
 
-        var profile = await grains.GetGrain<IUserGrain>(http.User.Actor().UserId).GetProfileAsync();
-        return (profile is not null && Input.TryZone(profile.TimeZone, out var home) ? home : DateTimeZone.Utc, null);
+        var directory = http.RequestServices.GetRequiredService<GatewayDirectory>();
+        return (await directory.HomeZoneAsync(http.User.Actor().UserId), null);
     }
 }
