@@ -19,6 +19,15 @@ public static class LabSchedulerDataSource
     public static NpgsqlDataSource Create(string connectionString)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
+
+        // The booking path runs the same few statements thousands of times a second: prepared once
+        // per connection they skip parsing and planning. A connection string's own setting wins.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 3;
+        }
+
         builder.UseNodaTime();
         return builder.Build();
     }

@@ -47,7 +47,10 @@ public sealed partial class BookingStore
         IReadOnlyList<Booking> bookings, IReadOnlyList<Notice>? notices = null, IReadOnlyList<AuditEntry>? audit = null,
         (Guid EntryId, int ExpectedVersion)? redeems = null, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand($"""
+        var created = bookings.Count > 0 ? bookings[0].CreatedAt : default;
+        NpgsqlBatchCommand Statement()
+        {
+            var command = new NpgsqlBatchCommand($"""
             WITH redeemed AS (
                 UPDATE waitlist SET status = 'booked', booking_id = @redeemBooking, offer_expires_at = NULL, updated_at = @noticeCreated, version = version + 1
                 WHERE @redeem AND id = @redeemEntry AND version = @redeemVersion
@@ -63,29 +66,32 @@ public sealed partial class BookingStore
             {AuditCte}
             SELECT count(*) FROM written
             """);
-        var p = command.Parameters;
-        AddNotices(p, notices ?? [], bookings.Count > 0 ? bookings[0].CreatedAt : default);
-        AddAudit(p, audit ?? []);
-        p.AddWithValue("redeem", redeems is not null);
-        p.AddWithValue("redeemEntry", redeems?.EntryId ?? Guid.Empty);
-        p.AddWithValue("redeemVersion", redeems?.ExpectedVersion ?? 0);
-        p.AddWithValue("redeemBooking", bookings.Count > 0 ? bookings[0].Id : Guid.Empty);
-        p.AddWithValue("id", bookings.Select(b => b.Id).ToArray());
-        p.AddWithValue("instrument", bookings.Select(b => b.InstrumentId).ToArray());
-        p.AddWithValue("lab", bookings.Select(b => b.LabId).ToArray());
-        p.AddWithValue("team", bookings.Select(b => b.TeamId).ToArray());
-        p.AddWithValue("user", bookings.Select(b => b.UserId).ToArray());
-        p.AddWithValue("status", bookings.Select(b => BookingLifecycle.ToWire(b.Status)).ToArray());
-        p.AddWithValue("during", NpgsqlDbType.Array | NpgsqlDbType.TimestampTzRange, bookings.Select(b => b.Interval).ToArray());
-        p.AddWithValue("exclusive", bookings.Select(b => b.Exclusive).ToArray());
-        p.AddWithValue("purpose", bookings.Select(b => b.Purpose).ToArray());
-        p.AddWithValue("created", bookings.Select(b => b.CreatedAt).ToArray());
-        p.AddWithValue("series", NpgsqlDbType.Array | NpgsqlDbType.Uuid, bookings.Select(b => (object?)b.SeriesId ?? DBNull.Value).ToArray());
-        p.AddWithValue("teamState", bookings.Select(b => b.TeamState).ToArray());
-        p.AddWithValue("seat", bookings.Select(b => b.Seat).ToArray());
+            var p = command.Parameters;
+            AddNotices(p, notices ?? [], created);
+            AddAudit(p, audit ?? []);
+            p.AddWithValue("redeem", redeems is not null);
+            p.AddWithValue("redeemEntry", redeems?.EntryId ?? Guid.Empty);
+            p.AddWithValue("redeemVersion", redeems?.ExpectedVersion ?? 0);
+            p.AddWithValue("redeemBooking", bookings.Count > 0 ? bookings[0].Id : Guid.Empty);
+            p.AddWithValue("id", bookings.Select(b => b.Id).ToArray());
+            p.AddWithValue("instrument", bookings.Select(b => b.InstrumentId).ToArray());
+            p.AddWithValue("lab", bookings.Select(b => b.LabId).ToArray());
+            p.AddWithValue("team", bookings.Select(b => b.TeamId).ToArray());
+            p.AddWithValue("user", bookings.Select(b => b.UserId).ToArray());
+            p.AddWithValue("status", bookings.Select(b => BookingLifecycle.ToWire(b.Status)).ToArray());
+            p.AddWithValue("during", NpgsqlDbType.Array | NpgsqlDbType.TimestampTzRange, bookings.Select(b => b.Interval).ToArray());
+            p.AddWithValue("exclusive", bookings.Select(b => b.Exclusive).ToArray());
+            p.AddWithValue("purpose", bookings.Select(b => b.Purpose).ToArray());
+            p.AddWithValue("created", bookings.Select(b => b.CreatedAt).ToArray());
+            p.AddWithValue("series", NpgsqlDbType.Array | NpgsqlDbType.Uuid, bookings.Select(b => (object?)b.SeriesId ?? DBNull.Value).ToArray());
+            p.AddWithValue("teamState", bookings.Select(b => b.TeamState).ToArray());
+            p.AddWithValue("seat", bookings.Select(b => b.Seat).ToArray());
+            return command;
+        }
+
         try
         {
-            return (long)(await command.ExecuteScalarAsync(cancellationToken))! == bookings.Count ? WriteOutcome.Written : WriteOutcome.Stale;
+            return await _commits.ScalarAsync(Statement).WaitAsync(cancellationToken) == bookings.Count ? WriteOutcome.Written : WriteOutcome.Stale;
         }
         catch (PostgresException e) when (IsRefusedByLimits(e))
         {

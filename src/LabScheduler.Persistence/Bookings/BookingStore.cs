@@ -6,9 +6,10 @@ using Npgsql;
 namespace LabScheduler.Persistence.Bookings;
 
 /// <summary>
-/// The bookings table. Each write is one statement in its own implicit transaction, so a
-/// booking costs O(1) writes however long the calendar, and a returned
-/// <see cref="WriteOutcome.Written"/> means committed.
+/// The bookings table. Each write is one statement, so a booking costs O(1) writes however long
+/// the calendar, and a returned <see cref="WriteOutcome.Written"/> means committed. New bookings go
+/// through <see cref="GroupCommit"/>: under load the inserts of many instruments share one
+/// transaction and one WAL flush.
 /// </summary>
 /// <remarks>
 /// One partial per area: <c>Writes</c> (the one-statement writes and what goes in with them),
@@ -17,6 +18,11 @@ namespace LabScheduler.Persistence.Bookings;
 /// </remarks>
 public sealed partial class BookingStore(NpgsqlDataSource dataSource)
 {
+    private readonly GroupCommit _commits = new(dataSource);
+
+    /// <summary>Group-committed batches and the inserts they carried, since start.</summary>
+    public (long Batches, long Statements) GroupCommits => _commits.Totals;
+
     private const string Columns =
         "id, instrument_id, lab_id, team_id, user_id, status, during, exclusive, purpose, status_reason, created_at, updated_at, version, series_id, checked_in_at, ended_at, team_state, seat";
 
