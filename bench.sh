@@ -5,6 +5,8 @@
 #
 #   ./bench.sh            full run (20 s per load scenario, 1,000,000 bookings for the reports)
 #   ./bench.sh --quick    short run (8 s per scenario, 200,000 bookings), a few minutes
+#   ./bench.sh [--quick] --only book,catalog   only the scenarios named (cold, growth, book, contended,
+#                         free, search, p99at70, report, catalog)
 #   ./bench.sh --in-process [--instruments N] [--report-bookings M]   the older in-process grain benchmark
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)

@@ -6,8 +6,11 @@ using LabScheduler.Persistence;
 namespace LabScheduler.Benchmarks.Load;
 
 /// <summary>Options of a load run (./bench.sh [--quick]).</summary>
-public sealed record LoadOptions(bool Quick, string Root, string AdminConnectionString, string ResultsFile)
+public sealed record LoadOptions(bool Quick, string Root, string AdminConnectionString, string ResultsFile, IReadOnlySet<string>? Only = null)
 {
+    /// <summary>Whether the scenario is to run (all of them unless --only names some).</summary>
+    public bool Runs(string scenario) => Only is null || Only.Contains(scenario);
+
     public TimeSpan Duration => Quick ? TimeSpan.FromSeconds(8) : TimeSpan.FromSeconds(20);
 
     public int Clients => 64;
@@ -64,15 +67,46 @@ public sealed class LoadBenchmark(LoadOptions options)
         var contended = world.Instruments.Skip(world.Instruments.Count - 10).ToArray();
         var cold = world.Instruments.Skip(world.Instruments.Count - 60).Take(50).ToArray();
 
-        await ColdAsync(labScheduler, world, cold);
-        await GrowthAsync(labScheduler, world);
-        var book = await BookAsync(labScheduler, baseline, world, bookable);
-        await ContendedAsync(labScheduler, baseline, world, contended, systems);
-        await FreeAsync(labScheduler, baseline, world, bookable);
-        await SearchAsync(labScheduler, world);
-        await P99At70Async(labScheduler, baseline, world, bookable, book);
-        await ReportAsync(labScheduler);
-        await CatalogAsync(labScheduler, world);
+        if (options.Runs("cold"))
+        {
+            await ColdAsync(labScheduler, world, cold);
+        }
+
+        if (options.Runs("growth"))
+        {
+            await GrowthAsync(labScheduler, world);
+        }
+
+        var book = options.Runs("book") || options.Runs("p99at70") ? await BookAsync(labScheduler, baseline, world, bookable) : default;
+        if (options.Runs("contended"))
+        {
+            await ContendedAsync(labScheduler, baseline, world, contended, systems);
+        }
+
+        if (options.Runs("free"))
+        {
+            await FreeAsync(labScheduler, baseline, world, bookable);
+        }
+
+        if (options.Runs("search"))
+        {
+            await SearchAsync(labScheduler, world);
+        }
+
+        if (options.Runs("p99at70"))
+        {
+            await P99At70Async(labScheduler, baseline, world, bookable, book);
+        }
+
+        if (options.Runs("report"))
+        {
+            await ReportAsync(labScheduler);
+        }
+
+        if (options.Runs("catalog"))
+        {
+            await CatalogAsync(labScheduler, world);
+        }
 
         var results = new BenchResults(Machine(), options.Quick, _results);
         Console.WriteLine();
