@@ -29,18 +29,17 @@ public sealed partial class OutboxDeliveryJob(NotificationOutbox outbox, INotifi
         do
         {
             batch = await outbox.ClaimDueAsync(clock.GetCurrentInstant(), Batch, ClaimFor, cancellationToken);
-            foreach (var item in batch)
-            {
-                if (item.Stale)
-                {
-                    await outbox.MarkSkippedAsync(item.Id, clock.GetCurrentInstant(), cancellationToken);
-                    continue;
-                }
 
+            // Delivered and skipped notices are recorded a batch at a time (one statement each, not one per
+            // notice): a notice sent but not yet recorded when the silo dies is sent again, as at-least-once allows.
+            var sent = new List<Guid>(batch.Count);
+            await outbox.MarkSkippedAsync([.. batch.Where(i => i.Stale).Select(i => i.Id)], clock.GetCurrentInstant(), cancellationToken);
+            foreach (var item in batch.Where(i => !i.Stale))
+            {
                 try
                 {
                     await sender.SendAsync(item, cancellationToken);
-                    await outbox.MarkDeliveredAsync(item.Id, sender.Name, clock.GetCurrentInstant(), cancellationToken);
+                    sent.Add(item.Id);
                     delivered++;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -51,6 +50,8 @@ public sealed partial class OutboxDeliveryJob(NotificationOutbox outbox, INotifi
                     LogFailed(logger, item.Id, item.Attempts, e.Message);
                 }
             }
+
+            await outbox.MarkDeliveredAsync(sent, sender.Name, clock.GetCurrentInstant(), cancellationToken);
         }
         while (batch.Count == Batch && !cancellationToken.IsCancellationRequested);
 

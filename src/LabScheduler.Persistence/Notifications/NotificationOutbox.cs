@@ -49,13 +49,19 @@ public sealed class NotificationOutbox(NpgsqlDataSource dataSource)
     }
 
     public Task MarkDeliveredAsync(Guid id, string sender, Instant now, CancellationToken cancellationToken = default) =>
-        Execute("UPDATE notifications SET delivered_at = @now, delivered_by = @by, claimed_until = NULL, last_error = NULL WHERE id = @id",
-            cancellationToken, ("id", id), ("by", sender), ("now", now));
+        MarkDeliveredAsync([id], sender, now, cancellationToken);
 
-    /// <summary>Records a notice that no longer needs sending (a reminder of a cancelled booking).</summary>
-    public Task MarkSkippedAsync(Guid id, Instant now, CancellationToken cancellationToken = default) =>
-        Execute("UPDATE notifications SET delivered_at = @now, delivered_by = 'skipped', skipped = true, claimed_until = NULL WHERE id = @id",
-            cancellationToken, ("id", id), ("now", now));
+    /// <summary>Records that these notices were delivered, in one statement (a batch's worth at a time).</summary>
+    public Task MarkDeliveredAsync(IReadOnlyList<Guid> ids, string sender, Instant now, CancellationToken cancellationToken = default) =>
+        ids.Count == 0 ? Task.CompletedTask
+            : Execute("UPDATE notifications SET delivered_at = @now, delivered_by = @by, claimed_until = NULL, last_error = NULL WHERE id = ANY(@ids)",
+                cancellationToken, ("ids", ids.ToArray()), ("by", sender), ("now", now));
+
+    /// <summary>Records notices that no longer need sending (reminders of cancelled bookings), in one statement.</summary>
+    public Task MarkSkippedAsync(IReadOnlyList<Guid> ids, Instant now, CancellationToken cancellationToken = default) =>
+        ids.Count == 0 ? Task.CompletedTask
+            : Execute("UPDATE notifications SET delivered_at = @now, delivered_by = 'skipped', skipped = true, claimed_until = NULL WHERE id = ANY(@ids)",
+                cancellationToken, ("ids", ids.ToArray()), ("now", now));
 
     public Task MarkFailedAsync(Guid id, string error, Instant retryAt, CancellationToken cancellationToken = default) =>
         Execute("UPDATE notifications SET last_error = @error, due_at = @retry, claimed_until = NULL WHERE id = @id",
