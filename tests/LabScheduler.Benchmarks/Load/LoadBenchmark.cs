@@ -118,14 +118,18 @@ public sealed class LoadBenchmark(LoadOptions options)
 
     private async Task<(RunResult LabScheduler, RunResult Baseline)> BookAsync(Api labScheduler, Api baseline, World world, InstrumentSpec[] instruments)
     {
+        var cpu0 = CpuMeter.Sample();
         var ours = await LoadGenerator.ClosedLoopAsync(options.Clients, options.Duration, Booker(labScheduler, world, instruments, 1));
+        var cpu1 = CpuMeter.Sample();
         var theirs = await LoadGenerator.ClosedLoopAsync(options.Clients, options.Duration, Booker(baseline, world, instruments, 2));
+        var cpu2 = CpuMeter.Sample();
         Add(ScenarioResult.Of("book", ours, IsError) with
         {
             BaselineOpsPerSec = ScenarioResult.Round(theirs.OpsPerSecond),
             BaselineP99Ms = ScenarioResult.Round(theirs.Latencies.Percentile(99)),
             Ratio = ScenarioResult.Round(ours.OpsPerSecond / theirs.OpsPerSecond),
-            Note = $"labsched {ours.Latencies.Statuses()}; baseline {theirs.Latencies.Statuses()}",
+            Note = $"labsched {ours.Latencies.Statuses()}, {CpuMeter.PerOperation(cpu0, cpu1, ours.Latencies.Count)}; "
+                + $"baseline {theirs.Latencies.Statuses()}, {CpuMeter.PerOperation(cpu1, cpu2, theirs.Latencies.Count)}",
         });
         return (ours, theirs);
     }
