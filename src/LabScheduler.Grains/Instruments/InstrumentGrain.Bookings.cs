@@ -24,30 +24,30 @@ public sealed partial class InstrumentGrain
             return Checks.NotFound("instrument", Id);
         }
 
-        if (command.BookingId is { } requestedId && await FindBookingAsync(requestedId) is { } existing)
+        // A retry whose booking holds time is answered from memory. One whose booking no longer does
+        // (cancelled or ended since) is found in the table, but only when the request would otherwise
+        // fail: looking every new booking's id up first would cost each booking a query.
+        if (command.BookingId is { } requestedId && _holding.TryGetValue(requestedId, out var held))
         {
-            // A retry of the same request gets the same booking; another request with that id does not.
-            return existing.TeamId == command.TeamId && existing.UserId == actor.UserId && existing.Interval == command.Interval
-                ? CommandResult<Booking>.Ok(existing)
-                : Checks.Exists("booking", requestedId.ToString());
+            return SameRequest(held, actor, command);
         }
 
         if (await RefuseUnlessMayBook(actor, command.TeamId, definition.Rules) is { } refused)
         {
-            return refused;
+            return await RefusalOrEarlierAsync(actor, command, refused);
         }
 
         var now = Now();
         var check = BookingPolicy.Check(command.Interval, now, Schedule(definition), _calendar);
         if (!check.IsSuccess)
         {
-            return CommandResult<Booking>.Fail(check.Error);
+            return await RefusalOrEarlierAsync(actor, command, CommandResult<Booking>.Fail(check.Error));
         }
 
         var admitted = await AdmitAsync(actor, command.TeamId, [command.Interval], command.Purpose, definition.Rules, now, b => b with { Id = command.BookingId ?? b.Id });
         if (!admitted.IsSuccess)
         {
-            return admitted.Problem!;
+            return await RefusalOrEarlierAsync(actor, command, admitted.Problem!);
         }
 
         var (booking, warnings) = (admitted.Value!.Bookings[0], admitted.Value.Warnings);
@@ -62,12 +62,24 @@ public sealed partial class InstrumentGrain
             case WriteOutcome.Overlap:
                 // Memory said free, the database said taken: another writer got there first.
                 LogRefusedByDatabase(logger, Id, booking.Interval.Start, booking.Interval.End);
+                // (That booking may be this very request's, stored by an attempt whose answer was lost.)
                 await ReloadCalendarAsync(CancellationToken.None);
-                return new Problem(ErrorCodes.BookingConflict, "Another booking of this time was stored a moment ago.");
+                return await RefusalOrEarlierAsync(actor, command, new Problem(ErrorCodes.BookingConflict, "Another booking of this time was stored a moment ago."));
             default:
-                return Checks.Exists("booking", booking.Id.ToString());
+                // The id is taken: a retry of a request whose booking was stored (and has since left memory), or another request.
+                return await RefusalOrEarlierAsync(actor, command, Checks.Exists("booking", booking.Id.ToString()));
         }
     }
+
+    // A retry of the same request gets the same booking; another request with that id does not.
+    private static CommandResult<Booking> SameRequest(Booking existing, Actor actor, BookCommand command) =>
+        existing.TeamId == command.TeamId && existing.UserId == actor.UserId && existing.Interval == command.Interval
+            ? CommandResult<Booking>.Ok(existing)
+            : Checks.Exists("booking", existing.Id.ToString());
+
+    // The refusal, unless the request's id names a stored booking: then this is a retry (or a clash of ids).
+    private async Task<CommandResult<Booking>> RefusalOrEarlierAsync(Actor actor, BookCommand command, CommandResult<Booking> refusal) =>
+        command.BookingId is { } id && await FindBookingAsync(id) is { } existing ? SameRequest(existing, actor, command) : refusal;
 
     async Task<CommandResult<Booking>> IInstrumentGrain.CancelAsync(Actor actor, Guid bookingId, string? reason)
     {
