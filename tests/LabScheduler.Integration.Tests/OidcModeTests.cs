@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using LabScheduler.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -19,7 +19,7 @@ public sealed class OidcModeTests
     [Fact]
     public async Task OidcMode_WithARealProvider_IssuesNoDevTokens_AndAcceptsTheProvidersAccessTokens()
     {
-        await using var provider = await TestOidcProvider.StartAsync();
+        await using var provider = await OidcTestProvider.StartAsync("admin,alice");
         await using var harness = await SiloHarness.StartAsync("oidc");
         await using var gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
@@ -49,97 +49,5 @@ public sealed class OidcModeTests
         using var wrong = new HttpRequestMessage(HttpMethod.Get, "/api/v1/me");
         wrong.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token[..^4] + "AAAA");
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(wrong)).StatusCode);
-    }
-}
-
-/// <summary>tests/oidc-provider/provider.mjs in a child process (npm ci first when its packages are missing).</summary>
-internal sealed class TestOidcProvider : IAsyncDisposable
-{
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private readonly Process _process;
-
-    private TestOidcProvider(Process process, string issuer)
-    {
-        _process = process;
-        Issuer = issuer;
-    }
-
-    public string Issuer { get; }
-
-    public static async Task<TestOidcProvider> StartAsync()
-    {
-        var folder = Path.Combine(RepositoryRoot(), "tests", "oidc-provider");
-        if (!Directory.Exists(Path.Combine(folder, "node_modules", "oidc-provider")))
-        {
-            using var npm = Process.Start(new ProcessStartInfo("npm", "ci --no-audit --no-fund") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true })!;
-            var output = npm.StandardOutput.ReadToEndAsync();
-            var errors = npm.StandardError.ReadToEndAsync();
-            await npm.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-            Assert.True(npm.ExitCode == 0, $"npm ci failed: {await output}{await errors}");
-        }
-
-        var process = Process.Start(new ProcessStartInfo("node", "provider.mjs --port 0 --users admin,alice")
-        {
-            WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
-        })!;
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        try
-        {
-            using var timeout = new CancellationTokenSource(StartTimeout);
-            while (true)
-            {
-                var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
-                    ?? throw new InvalidOperationException("The OIDC provider exited before it was ready.");
-                if (line.StartsWith("oidc-provider ready ", StringComparison.Ordinal))
-                {
-                    return new TestOidcProvider(process, line["oidc-provider ready ".Length..].Trim());
-                }
-            }
-        }
-        catch
-        {
-            process.Kill(entireProcessTree: true);
-            process.Dispose();
-            throw;
-        }
-    }
-
-    public async Task<string> ClientCredentialsTokenAsync(string clientId, string secret, string resource)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Issuer}/token")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "api", ["resource"] = resource }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{clientId}:{secret}")));
-        using var response = await http.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "LabScheduler.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("LabScheduler.sln not found above the test binaries.");
     }
 }

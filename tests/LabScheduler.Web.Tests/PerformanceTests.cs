@@ -47,6 +47,18 @@ public sealed class PerformanceTests(WebFixture web, ITestOutputHelper output)
         await page.Locator("#sc-span").SelectOptionAsync("week");
         await page.Locator("#sc-date").FillAsync(sunday);
         await page.GetByTestId("view-zone").WaitForAsync();
+
+        // LABSCHED_WEB_PROFILE=<folder>: a Chromium CPU profile of the timeline's render (timeline.cpuprofile,
+        // opens in Chromium's DevTools; build the app with `npx vite build --minify false` for readable names).
+        var profileFolder = Environment.GetEnvironmentVariable("LABSCHED_WEB_PROFILE");
+        var cdp = string.IsNullOrEmpty(profileFolder) ? null : await page.Context.NewCDPSessionAsync(page);
+        if (cdp is not null)
+        {
+            await cdp.SendAsync("Profiler.enable");
+            await cdp.SendAsync("Profiler.setSamplingInterval", new Dictionary<string, object> { ["interval"] = 200 });
+            await cdp.SendAsync("Profiler.start");
+        }
+
         var figures = await page.EvaluateAsync<JsonElement>(
             """
             async ([labId, expected]) => {
@@ -64,6 +76,13 @@ public sealed class PerformanceTests(WebFixture web, ITestOutputHelper output)
               return { total: rendered - t0, api: api ? api.responseEnd - api.startTime : 0, events: document.querySelectorAll('.ec-event.ls-mine').length };
             }
             """, new object[] { labId, Instruments * BookingsEach });
+        if (cdp is not null)
+        {
+            var profile = await cdp.SendAsync("Profiler.stop");
+            Directory.CreateDirectory(profileFolder!);
+            await File.WriteAllTextAsync(Path.Combine(profileFolder!, "timeline.cpuprofile"), profile!.Value.GetProperty("profile").GetRawText());
+        }
+
         var total = figures.GetProperty("total").GetDouble();
         var api = figures.GetProperty("api").GetDouble();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -47,11 +47,12 @@ function start(issuer) {
       },
     },
     loadExistingGrant: async (ctx) => {
-      // Consent is implied: every client gets openid and api for the audience.
+      // Consent is implied: every client gets openid and api for the audience ('api' also as an
+      // OIDC scope, since browsers ask for scope=openid api and would otherwise see a consent page).
       const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
       if (grantId) return ctx.oidc.provider.Grant.find(grantId);
       const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
-      grant.addOIDCScope('openid offline_access');
+      grant.addOIDCScope('openid offline_access api');
       grant.addResourceScope(audience, 'api');
       await grant.save();
       return grant;

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using LabScheduler.Gateway.Views;
 using LabScheduler.Integration.Tests;
+using LabScheduler.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -22,7 +23,7 @@ public sealed partial class DeviceFlowTests
     [Fact]
     public async Task Login_InOidcMode_SignsInThroughTheDeviceFlow()
     {
-        await using var provider = await OidcProvider.StartAsync("admin,alice");
+        await using var provider = await OidcTestProvider.StartAsync("admin,alice");
         await using var harness = await SiloHarness.StartAsync("cli-oidc", seedDemo: true);
         var port = FreePort();
         await using var gateway = new WebApplicationFactory<UserResponse>().WithWebHostBuilder(web =>

@@ -23,7 +23,8 @@ export async function beginOidc(c: Config) {
   u.search = new URLSearchParams({
     response_type: 'code', client_id: c.clientId ?? '', redirect_uri: `${location.origin}/sign-in`,
     scope: c.scope ?? 'openid profile', state, code_challenge: challenge, code_challenge_method: 'S256',
-    ...(c.audience ? { audience: c.audience } : {}),
+    // The API is the one resource (RFC 8707): the provider issues the access token for it (aud).
+    ...(c.audience ? { resource: c.audience } : {}),
   }).toString();
   location.assign(u.toString());
 }
@@ -39,8 +40,11 @@ export async function finishOidc(c: Config): Promise<string | null> {
     body: new URLSearchParams({
       grant_type: 'authorization_code', code, redirect_uri: `${location.origin}/sign-in`,
       client_id: c.clientId ?? '', code_verifier: sessionStorage.getItem(VERIFIER) ?? '',
+      ...(c.audience ? { resource: c.audience } : {}),
     }),
   });
+  sessionStorage.removeItem(VERIFIER);
+  sessionStorage.removeItem(STATE);
   if (!r.ok) return null;
   history.replaceState(null, '', '/');
   return ((await r.json()) as { access_token: string }).access_token;
