@@ -43,7 +43,8 @@ say() { printf 'test.sh: %s\n' "$*" >&2; }
 # counts one more failure: the host took its unfinished tests with it.
 # From the console log, only what no TRX file can say:
 # * "Test run for /path/X.Tests.dll": an assembly that started; one that
-#   started but left no TRX file died before it could write one (1 failure);
+#   started but left no TRX file died before it could write one (1 failure),
+#   unless the log says no test in it matched the --filter;
 # * build errors "...: error CS1002: ... [/path/P.csproj]": 1 failure per
 #   project that failed to build (its tests never ran).
 # Finally a non-zero RC with nothing counted as failed counts as 1 failure.
@@ -76,7 +77,10 @@ summarize_results() {
     started=$(sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' "$log" | grep -cE '^Test run for .*\.dll' || true)
     build=$(sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' "$log" | grep -E ' error [A-Z]+[0-9]+: ' |
         grep -oE '\[[^]]*proj(::[^]]*)?\]$' | sed -e 's/::.*//' | sort -u | wc -l || true)
-    local missing=$((started - files))
+    # An assembly with no test that matches a --filter runs nothing and writes no result file.
+    local unmatched
+    unmatched=$(sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' "$log" | grep -cE '^No test matches the given testcase filter' || true)
+    local missing=$((started - files - unmatched))
     ((missing < 0)) && missing=0
     failed=$((failed + aborted + missing + build))
     if ((rc != 0 && failed == 0)); then failed=1; fi
