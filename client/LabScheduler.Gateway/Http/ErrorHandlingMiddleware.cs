@@ -49,6 +49,10 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
                     LogUnavailable(logger, e);
                     problem = ApiProblem.Result(ErrorCodes.Unavailable, "The scheduler cluster did not answer in time; try again.");
                     break;
+                case Exception when IsDatabaseOutage(e):
+                    LogUnavailable(logger, e);
+                    problem = ApiProblem.Result(ErrorCodes.Unavailable, "The database is not reachable right now; try again.");
+                    break;
                 default:
                     LogUnexpected(logger, e, http.Request.Method, http.Request.Path);
                     problem = TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
@@ -66,6 +70,28 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
         }
     }
 
+    /// <summary>
+    /// PostgreSQL down, restarting or unreachable (here or in a silo, whose exception travels back
+    /// wrapped): Npgsql calls these transient. A bug in a statement (a constraint, a syntax error) is not.
+    /// </summary>
+    public static bool IsDatabaseOutage(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is Npgsql.NpgsqlException { IsTransient: true })
+            {
+                return true;
+            }
+
+            if (inner is AggregateException aggregate && aggregate.InnerExceptions.Any(IsDatabaseOutage))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static string Describe(BadHttpRequestException bad) =>
         bad.InnerException is JsonException json
             ? $"The body is not valid JSON of the expected shape{(json.Path is { } path ? $" at {path}" : "")}."
@@ -74,6 +100,6 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure serving {Method} {Path}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The cluster did not answer")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The cluster or the database did not answer")]
     private static partial void LogUnavailable(ILogger logger, Exception exception);
 }
