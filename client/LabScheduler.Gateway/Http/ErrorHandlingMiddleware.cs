@@ -49,7 +49,7 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
                     LogUnavailable(logger, e);
                     problem = ApiProblem.Result(ErrorCodes.Unavailable, "The scheduler cluster did not answer in time; try again.");
                     break;
-                case Exception when IsDatabaseOutage(e):
+                case Exception when LabScheduler.Persistence.DatabaseOutage.Is(e):
                     LogUnavailable(logger, e);
                     problem = ApiProblem.Result(ErrorCodes.Unavailable, "The database is not reachable right now; try again.");
                     break;
@@ -68,28 +68,6 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
             http.Response.Clear();
             await problem.ExecuteAsync(http);
         }
-    }
-
-    /// <summary>
-    /// PostgreSQL down, restarting or unreachable (here or in a silo, whose exception travels back
-    /// wrapped): Npgsql calls these transient. A bug in a statement (a constraint, a syntax error) is not.
-    /// </summary>
-    public static bool IsDatabaseOutage(Exception e)
-    {
-        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is Npgsql.NpgsqlException { IsTransient: true })
-            {
-                return true;
-            }
-
-            if (inner is AggregateException aggregate && aggregate.InnerExceptions.Any(IsDatabaseOutage))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static string Describe(BadHttpRequestException bad) =>
