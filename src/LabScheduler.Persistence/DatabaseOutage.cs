@@ -19,7 +19,7 @@ public static class DatabaseOutage
         {
             if (inner is DatabaseUnavailableException or NpgsqlException { IsTransient: true }
                 || (inner is NpgsqlException and not PostgresException)
-                || (inner is PostgresException { SqlState: { } state } && (state.StartsWith("57P", StringComparison.Ordinal) || state.StartsWith("08", StringComparison.Ordinal))))
+                || (inner is PostgresException postgres && IsShutdownOrConnection(postgres.SqlState ?? postgres.Message)))
             {
                 return true;
             }
@@ -32,4 +32,8 @@ public static class DatabaseOutage
 
         return false;
     }
+
+    // One that crossed from a silo keeps its message ("57P03: the database system is shutting down"), not its SqlState.
+    private static bool IsShutdownOrConnection(string? state) =>
+        state is not null && (state.StartsWith("57P", StringComparison.Ordinal) || state.StartsWith("08", StringComparison.Ordinal));
 }

@@ -178,13 +178,17 @@ public sealed class ChaosCluster : IAsyncDisposable
         throw new TimeoutException($"{count} active silos not seen within {timeout}.");
     }
 
-    /// <summary>Waits until silo <paramref name="k"/>'s address (its silo port) is declared dead in the membership table.</summary>
+    /// <summary>Waits until silo <paramref name="k"/>'s current generation (on its silo port) is declared dead in the membership table.</summary>
     public async Task WaitDeclaredDeadAsync(int k, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < timeout)
         {
-            var dead = await ScalarOrZeroAsync("SELECT count(*) FROM orleansmembershiptable WHERE deploymentid = 'chaos' AND port = @p AND status = 6", _siloPorts[k].Silo);
+            var dead = await ScalarOrZeroAsync("""
+                SELECT count(*) FROM (SELECT status FROM orleansmembershiptable WHERE deploymentid = 'chaos' AND port = @p
+                                      ORDER BY generation DESC LIMIT 1) latest
+                WHERE status = 6
+                """, _siloPorts[k].Silo);
             if (dead > 0)
             {
                 return;
