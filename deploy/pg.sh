@@ -351,16 +351,17 @@ _pg_start_locked() {
 }
 
 # ---------------------------------------------------------------------------
-# pg_stop_private DIR: fast shutdown; no error when it is not running.
+# pg_stop_private DIR [MODE]: fast shutdown (MODE immediate: a crash, as the
+# fault suite does); no error when it is not running.
 # ---------------------------------------------------------------------------
 pg_stop_private() {
-    local lockfd rc=0
+    local lockfd rc=0 mode=${2:-fast}
     _pg_resolve "${1:-}" nocreate || return 1
     [[ -f "$_PG_DATA/PG_VERSION" ]] || return 0
     _pg_lock_open
     flock -w 300 "$lockfd" || true
     if _pg_postmaster_alive "$_PG_DATA/postmaster.pid" "$_PG_DATA"; then
-        if ! _pg_as_user "$PG_BIN/pg_ctl" stop -m fast -w -t 60 -D "$_PG_DATA" >&2; then
+        if ! _pg_as_user "$PG_BIN/pg_ctl" stop -m "$mode" -w -t 60 -D "$_PG_DATA" >&2; then
             _pg_log "fast shutdown did not finish in 60 s; forcing an immediate shutdown"
             _pg_as_user "$PG_BIN/pg_ctl" stop -m immediate -w -t 30 -D "$_PG_DATA" >&2 || rc=1
         fi

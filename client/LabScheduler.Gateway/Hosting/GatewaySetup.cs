@@ -67,6 +67,9 @@ public static partial class GatewaySetup
             });
             client.AddOutgoingGrainCallFilter<GrainCallMetricsFilter>();
 
+            // Npgsql's exceptions from a silo (a grain whose activation failed on the database) arrive as themselves: a 503, not a 500.
+            client.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
+
             // How long a request waits for a grain before it answers 503; Orleans' default is 30 s.
             if (orleans.GetValue<int?>("ResponseTimeoutSeconds") is { } seconds)
             {

@@ -49,6 +49,10 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
                     LogUnavailable(logger, e);
                     problem = ApiProblem.Result(ErrorCodes.Unavailable, "The scheduler cluster did not answer in time; try again.");
                     break;
+                case Exception when LabScheduler.Persistence.DatabaseOutage.Is(e):
+                    LogUnavailable(logger, e);
+                    problem = ApiProblem.Result(ErrorCodes.Unavailable, "The database is not reachable right now; try again.");
+                    break;
                 default:
                     LogUnexpected(logger, e, http.Request.Method, http.Request.Path);
                     problem = TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
@@ -74,6 +78,6 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure serving {Method} {Path}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The cluster did not answer")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The cluster or the database did not answer")]
     private static partial void LogUnavailable(ILogger logger, Exception exception);
 }

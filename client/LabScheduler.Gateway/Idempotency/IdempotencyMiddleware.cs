@@ -11,7 +11,7 @@ namespace LabScheduler.Gateway.Idempotency;
 /// body is 422 idempotency.mismatch; while the first is still running, 409 idempotency.in-progress. Responses of 5xx
 /// are not kept, so a retry runs anew.
 /// </summary>
-public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore store)
+public sealed partial class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore store, ILogger<IdempotencyMiddleware> logger)
 {
     public const string Header = "Idempotency-Key";
     private const int MaxBody = 1024 * 1024;
@@ -64,6 +64,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
         using var captured = new MemoryStream();
         http.Response.Body = captured;
         var completed = false;
+        using var running = new CancellationTokenSource();
+        var renewing = RenewWhileRunningAsync(userId, key, hash, running.Token);
         try
         {
             await next(http);
@@ -72,6 +74,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
         finally
         {
             http.Response.Body = original;
+            await running.CancelAsync();
+            await renewing;
 
             // A client that gave up waiting retries: what it gets must not depend on whether it was still listening.
             if (completed && http.Response.StatusCode < 500)
@@ -83,12 +87,58 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
             }
             else
             {
-                await store.AbandonAsync(userId, key, CancellationToken.None);
+                await AbandonAsync(userId, key);
             }
         }
 
         await original.WriteAsync(captured.ToArray(), http.RequestAborted);
     }
+
+    /// <summary>
+    /// Gives the claim up after a failure. When that fails too (the database is what failed), the
+    /// claim stays pending and is taken over once its lease runs out; the request's own failure is
+    /// what the caller must hear, so this one is only logged.
+    /// </summary>
+    private async Task AbandonAsync(string userId, string key)
+    {
+        try
+        {
+            await store.AbandonAsync(userId, key, CancellationToken.None);
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            LogAbandonFailed(logger, e);
+        }
+    }
+
+    private async Task RenewWhileRunningAsync(string userId, string key, byte[] hash, CancellationToken running)
+    {
+        using var timer = new PeriodicTimer(IdempotencyStore.RenewEvery);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(running))
+            {
+                try
+                {
+                    await store.RenewAsync(userId, key, hash, running);
+                }
+                catch (Npgsql.NpgsqlException e)
+                {
+                    LogRenewFailed(logger, e);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the request ended
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not give up an idempotency claim; it is taken over when its lease runs out")]
+    private static partial void LogAbandonFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew an idempotency claim")]
+    private static partial void LogRenewFailed(ILogger logger, Exception exception);
 
     private static async Task<byte[]> HashRequestAsync(HttpRequest request, CancellationToken cancellationToken)
     {

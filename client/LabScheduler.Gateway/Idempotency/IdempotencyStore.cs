@@ -27,14 +27,24 @@ public enum ClaimOutcome
 /// The gateway's own table of idempotency keys. A key is claimed with a pending row that is
 /// committed at once (no connection is held while the request runs); the response is stored when
 /// the request ends; a request that fails with a 5xx gives its claim up so a retry runs anew.
+/// A pending claim is a lease: its holder renews it while the request runs, and a claim not renewed
+/// for <see cref="Lease"/> (its gateway died, or could not give the claim up because the database
+/// was down at that moment) is taken over by the next request with the key.
 /// </summary>
 public sealed class IdempotencyStore(NpgsqlDataSource dataSource, IClock clock)
 {
     /// <summary>How long keys are remembered (the contract promises at least 24 hours).</summary>
     public static readonly Duration Retention = Duration.FromHours(48);
 
-    /// <summary>A pending claim older than this belongs to a gateway that died mid-request and may be taken over.</summary>
-    public static readonly Duration Abandoned = Duration.FromMinutes(2);
+    /// <summary>
+    /// A pending claim not renewed for this long is taken over. Short, so that a retry after an outage
+    /// is not told "in progress" for long; taking over a request that in fact still runs is safe for
+    /// the writes that matter, whose ids are derived from the key (<see cref="IdempotentIds"/>).
+    /// </summary>
+    public static readonly Duration Lease = Duration.FromSeconds(10);
+
+    /// <summary>How often a running request renews its claim (well inside <see cref="Lease"/>).</summary>
+    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(3);
 
     private const int Pending = 0;
 
@@ -56,7 +66,7 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, IClock clock)
             claim.Parameters.AddWithValue("h", requestHash);
             claim.Parameters.AddWithValue("now", now);
             claim.Parameters.AddWithValue("expired", now - Retention);
-            claim.Parameters.AddWithValue("abandoned", now - Abandoned);
+            claim.Parameters.AddWithValue("abandoned", now - Lease);
             if (await claim.ExecuteScalarAsync(cancellationToken) is not null)
             {
                 return (ClaimOutcome.Started, null);
@@ -78,6 +88,18 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, IClock clock)
         return !stored.RequestHash.AsSpan().SequenceEqual(requestHash) ? (ClaimOutcome.Mismatch, stored)
             : stored.Status == Pending ? (ClaimOutcome.InProgress, stored)
             : (ClaimOutcome.Replay, stored);
+    }
+
+    /// <summary>Renews a pending claim of ours (the request is still running).</summary>
+    public async Task RenewAsync(string userId, string key, byte[] requestHash, CancellationToken cancellationToken)
+    {
+        await using var renew = dataSource.CreateCommand(
+            "UPDATE idempotency_keys SET created_at = @now WHERE user_id = @u AND key = @k AND status = 0 AND request_hash = @h");
+        renew.Parameters.AddWithValue("u", userId);
+        renew.Parameters.AddWithValue("k", key);
+        renew.Parameters.AddWithValue("h", requestHash);
+        renew.Parameters.AddWithValue("now", clock.GetCurrentInstant());
+        await renew.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Stores the response of a claimed key.</summary>

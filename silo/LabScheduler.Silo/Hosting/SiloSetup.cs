@@ -64,6 +64,11 @@ public static class SiloSetup
             o.ConnectionString = options.ConnectionString;
         });
         silo.AddIncomingGrainCallFilter<InternalOnlyCallFilter>();
+        silo.AddIncomingGrainCallFilter<DatabaseOutageCallFilter>();
+
+        // A grain whose activation fails on the database fails its callers with the Npgsql exception, past the
+        // call filters: without this Orleans has no codec for it and the caller gets a CodecNotFoundException.
+        silo.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
         silo.Services.AddLabSchedulerServices(options.ConnectionString);
         return silo;
     }

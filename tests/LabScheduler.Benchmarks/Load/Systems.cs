@@ -1,4 +1,5 @@
 using LabScheduler.Benchmarks.Baseline;
+using LabScheduler.Testing;
 using Npgsql;
 
 namespace LabScheduler.Benchmarks.Load;

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LabScheduler.Integration.Tests.Api;
 
@@ -97,5 +99,56 @@ public sealed class IdempotencyAndConcurrencyTests(ApiFixture api)
         {
             client.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task Retry_AfterAClaimWhoseHolderFailed_TakesTheClaimOverWithinSeconds()
+    {
+        var instrument = await BookingApiTests.NewInstrument(api);
+        using var alice = await api.As("alice");
+        var body = new { instrumentId = instrument, teamId = "tnu-catalysis", localStart = "2026-12-02T14:00", localEnd = "2026-12-02T15:00" };
+        var key = Guid.NewGuid().ToString();
+        var first = await (await alice.Post("/api/v1/bookings", body, key)).Expect(HttpStatusCode.Created);
+
+        // The key as a first attempt leaves it when it cannot give its claim up (the database was down when it
+        // failed, though the booking was stored) or its gateway dies: pending, renewed just now, then not for 11 s.
+        Task<int> Pending(string age) => api.Harness.Database.ScalarAsync<int>(
+            $"UPDATE idempotency_keys SET status = 0, body = '', created_at = now() - interval '{age}' WHERE user_id = 'alice' AND key = @k RETURNING 1", ("k", key));
+        await Pending("0 seconds");
+        await (await alice.Post("/api/v1/bookings", body, key)).Expect(HttpStatusCode.Conflict, "idempotency.in-progress");
+        await Pending("11 seconds");
+        var taken = await (await alice.Post("/api/v1/bookings", body, key)).Expect(HttpStatusCode.Created);
+
+        // The retry that took the claim over names the same booking (its id comes from the key), and is what the key replays now.
+        Assert.Equal(first.Str("id"), taken.Str("id"));
+        Assert.Equal(first.Str("id"), (await (await alice.Post("/api/v1/bookings", body, key)).Expect(HttpStatusCode.Created)).Str("id"));
+        Assert.Equal(1, await CountBookings(instrument));
+    }
+
+    [Fact]
+    public async Task Post_WhileTheGatewaysDatabaseIsUnreachable_Is503UnavailableWithRetryAfter_Not500()
+    {
+        var instrument = await BookingApiTests.NewInstrument(api);
+        using var alice = await api.As("alice");
+
+        // The gateway's own connections (idempotency keys) go to a port where nothing listens, as while PostgreSQL restarts.
+        await using var cut = api.NewGateway().WithWebHostBuilder(web => web.ConfigureTestServices(services =>
+            services.AddSingleton(LabScheduler.Persistence.LabSchedulerDataSource.Create($"Host=127.0.0.1;Port={ClosedPort()};Timeout=2;Username=x;Password=x;Database=x"))));
+        using var client = cut.CreateClient();
+        client.DefaultRequestHeaders.Authorization = alice.DefaultRequestHeaders.Authorization;
+
+        var response = await client.Post(
+            "/api/v1/bookings", new { instrumentId = instrument, teamId = "tnu-catalysis", localStart = "2026-12-02T16:00", localEnd = "2026-12-02T17:00" }, Guid.NewGuid().ToString());
+
+        await response.Expect(HttpStatusCode.ServiceUnavailable, "unavailable");
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Equal(0, await CountBookings(instrument));
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace LabScheduler.Benchmarks.Load;
+namespace LabScheduler.Testing;
 
-/// <summary>A child process whose output goes to a log file; stopped with SIGTERM, as an operator would.</summary>
+/// <summary>
+/// A child process whose output goes to a log file; stopped with SIGTERM, as an operator would, or
+/// sent any signal a fault test needs (SIGKILL, SIGSTOP, SIGCONT).
+/// </summary>
 public sealed partial class ManagedProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -46,7 +49,27 @@ public sealed partial class ManagedProcess : IAsyncDisposable
         return new ManagedProcess(process, log);
     }
 
+    public const int SigKill = 9;
+    public const int SigTerm = 15;
+    public const int SigCont = 18;
+    public const int SigStop = 19;
+
     public bool HasExited => _process.HasExited;
+
+    public int Id => _process.Id;
+
+    /// <summary>Sends <paramref name="signal"/> (Linux numbering) to the process.</summary>
+    public void Signal(int signal) => _ = SendSignal(_process.Id, signal);
+
+    /// <summary>SIGKILL, and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Signal(SigKill);
+            await _process.WaitForExitAsync();
+        }
+    }
 
     /// <summary>Polls <paramref name="url"/> until it answers 2xx; fails when the process exits or the deadline passes.</summary>
     public async Task WaitReadyAsync(HttpClient http, string url, TimeSpan timeout)
@@ -67,9 +90,9 @@ public sealed partial class ManagedProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                // not listening yet
+                // not listening yet, or too busy starting to answer within the client's timeout
             }
 
             await Task.Delay(250);
@@ -86,7 +109,8 @@ public sealed partial class ManagedProcess : IAsyncDisposable
             return;
         }
 
-        _ = SendSignal(_process.Id, 15);
+        Signal(SigCont); // a paused process would never see the SIGTERM
+        Signal(SigTerm);
         using var timeout = new CancellationTokenSource(grace);
         try
         {

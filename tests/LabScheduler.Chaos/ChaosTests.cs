@@ -1,0 +1,65 @@
+using System.Globalization;
+using Xunit.Abstractions;
+
+namespace LabScheduler.Chaos;
+
+/// <summary>The cluster all runs share; each run heals it before the next.</summary>
+public sealed class ChaosClusterFixture : IAsyncLifetime
+{
+    private ChaosCluster? _cluster;
+
+    public ChaosCluster Cluster => _cluster ?? throw new InvalidOperationException("Not started.");
+
+    public async Task InitializeAsync() =>
+        _cluster = await ChaosCluster.StartAsync(Environment.GetEnvironmentVariable("LABSCHED_CHAOS_DATA") is { Length: > 0 } data
+            ? Path.GetFullPath(data)
+            : Path.Combine(ChaosCluster.RepoRoot(), ".data", "chaos"));
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// One run per fault kind against the real cluster. The short form (what ./test.sh runs) books for
+/// a few seconds around the four cheapest faults; <c>./chaos.sh</c> sets LABSCHED_CHAOS_MODE=long:
+/// every kind, longer, more clients (LABSCHED_CHAOS_SECONDS, LABSCHED_CHAOS_CLIENTS).
+/// </summary>
+public sealed class ChaosTests(ChaosClusterFixture fixture, ITestOutputHelper output) : IClassFixture<ChaosClusterFixture>
+{
+    private static bool Long => Environment.GetEnvironmentVariable("LABSCHED_CHAOS_MODE") == "long";
+
+    public static TheoryData<FaultKind> Kinds() => Long
+        ? [FaultKind.SiloKilled, FaultKind.GatewayKilled, FaultKind.PostgresRestarted, FaultKind.PostgresConnectionsCut, FaultKind.SiloPaused]
+        : [FaultKind.SiloKilled, FaultKind.GatewayKilled, FaultKind.PostgresRestarted, FaultKind.PostgresConnectionsCut];
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Fault_WhileClientsBookAndRetry_LosesNothing_DoublesNothing_OverlapsNothing(FaultKind kind)
+    {
+        var seconds = Long ? Setting("LABSCHED_CHAOS_SECONDS", 60) : 12;
+        var clients = Long ? Setting("LABSCHED_CHAOS_CLIENTS", 16) : 8;
+        var figures = await new ChaosRun(fixture.Cluster, kind, TimeSpan.FromSeconds(seconds), clients, output.WriteLine).RunAsync();
+
+        output.WriteLine(figures.Line());
+        if (Environment.GetEnvironmentVariable("LABSCHED_CHAOS_RESULTS") is { Length: > 0 } results)
+        {
+            Directory.CreateDirectory(results);
+            await File.WriteAllTextAsync(Path.Combine(results, $"{kind}.txt"), string.Create(CultureInfo.InvariantCulture,
+                $"{figures.Sent} {figures.Acknowledged} {figures.Lost} {figures.Doubled} {figures.Overlaps}\n{figures.Line()}\n"));
+        }
+
+        Assert.Equal(0, figures.Lost);
+        Assert.Equal(0, figures.Doubled);
+        Assert.Equal(0, figures.Overlaps);
+        Assert.Equal(0, figures.InternalErrors);
+        Assert.True(figures.AcknowledgedAfterHeal > 0, $"no booking acknowledged after the fault healed: {figures.Line()}");
+    }
+
+    private static int Setting(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
+}
