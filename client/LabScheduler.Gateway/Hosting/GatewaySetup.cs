@@ -5,6 +5,7 @@ using LabScheduler.Gateway.Auth;
 using LabScheduler.Gateway.Http;
 using LabScheduler.Gateway.Idempotency;
 using LabScheduler.Gateway.Metrics;
+using LabScheduler.Gateway.RateLimiting;
 using LabScheduler.Persistence;
 using Microsoft.AspNetCore.Http.Json;
 using NodaTime;
@@ -54,6 +55,7 @@ public static partial class GatewaySetup
         builder.Services.AddSingleton<IClientConnectionRetryFilter, RetryUntilConnected>();
         builder.UseOrleansClient(client =>
         {
+        builder.Services.AddLabSchedulerRateLimits(builder.Configuration.GetSection("RateLimits").Get<RateLimitSettings>() ?? new RateLimitSettings());
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = orleans["ClusterId"] ?? "labsched";
@@ -98,8 +100,9 @@ public static partial class GatewaySetup
         app.UseWebAppFallback();
 
         app.MapHealthApi();
+        app.UseRateLimiter(); // after authentication: the signed-in user is the partition
         app.MapGet("/metrics", (GatewayMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4"))
-            .AllowAnonymous().ExcludeFromDescription();
+            .AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/docs").AllowAnonymous();
 
