@@ -19,8 +19,11 @@ public static partial class GatewaySetup
 {
     public static WebApplicationBuilder AddLabSchedulerGateway(this WebApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString("LabScheduler")
-            ?? throw new InvalidOperationException("Set ConnectionStrings__LabScheduler (an Npgsql connection string).");
+        var connectionString = DatabaseConnection.WithPasswordFile(
+            builder.Configuration.GetConnectionString("LabScheduler")
+                ?? throw new InvalidOperationException("Set ConnectionStrings__LabScheduler (an Npgsql connection string)."),
+            builder.Configuration[DatabaseConnection.PasswordFileKey]);
+        builder.Services.AddSingleton(new GatewayDatabase(connectionString));
         var orleans = builder.Configuration.GetSection("Orleans");
         var auth = builder.Configuration.GetSection("Auth").Get<AuthSettings>() ?? new AuthSettings();
         auth.Resolve(builder.Environment.IsDevelopment());
@@ -52,10 +55,10 @@ public static partial class GatewaySetup
         });
         builder.Services.AddOpenApi(o => o.AddBearerScheme());
         builder.Services.AddLabSchedulerAuth(auth);
+        builder.Services.AddLabSchedulerRateLimits(builder.Configuration.GetSection("RateLimits").Get<RateLimitSettings>() ?? new RateLimitSettings());
         builder.Services.AddSingleton<IClientConnectionRetryFilter, RetryUntilConnected>();
         builder.UseOrleansClient(client =>
         {
-        builder.Services.AddLabSchedulerRateLimits(builder.Configuration.GetSection("RateLimits").Get<RateLimitSettings>() ?? new RateLimitSettings());
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = orleans["ClusterId"] ?? "labsched";
@@ -80,6 +83,7 @@ public static partial class GatewaySetup
     public static WebApplication UseLabSchedulerGateway(this WebApplication app)
     {
         var auth = app.Services.GetRequiredService<AuthSettings>();
+        LogDatabase(app.Logger, DatabaseConnection.Redact(app.Services.GetRequiredService<GatewayDatabase>().ConnectionString));
         if (auth.IsDemo)
         {
             LogDemoMode(app.Logger, app.Services.GetRequiredService<DevTokens>().KeyFile);
@@ -96,11 +100,11 @@ public static partial class GatewaySetup
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter(); // after authentication: the signed-in user is the partition
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseWebAppFallback();
 
         app.MapHealthApi();
-        app.UseRateLimiter(); // after authentication: the signed-in user is the partition
         app.MapGet("/metrics", (GatewayMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4"))
             .AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
@@ -124,6 +128,12 @@ public static partial class GatewaySetup
         api.MapCalendarsApi(signedIn);
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database {Database}")]
+    private static partial void LogDatabase(ILogger logger, string database);
+
+    /// <summary>The connection string the gateway uses (password included: log only its <see cref="DatabaseConnection.Redact"/> form).</summary>
+    private sealed record GatewayDatabase(string ConnectionString);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DEMO MODE: anyone who can reach this gateway can get a token for any user at POST /api/v1/auth/dev-token (signing key {KeyFile}). Set Auth__Mode=oidc in production.")]
     private static partial void LogDemoMode(ILogger logger, string keyFile);
