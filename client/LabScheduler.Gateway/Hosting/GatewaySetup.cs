@@ -9,7 +9,9 @@ using LabScheduler.Gateway.RateLimiting;
 using LabScheduler.Persistence;
 using Microsoft.AspNetCore.Http.Json;
 using NodaTime;
+using LabScheduler.Contracts.Cluster;
 using Orleans.Configuration;
+using Orleans.Connections.Security;
 using Scalar.AspNetCore;
 
 namespace LabScheduler.Gateway.Hosting;
@@ -70,6 +72,16 @@ public static partial class GatewaySetup
                 o.ConnectionString = connectionString;
             });
             client.AddOutgoingGrainCallFilter<GrainCallMetricsFilter>();
+            if (orleans.GetSection("Tls").Get<ClusterTls>() is { Enabled: true } tls)
+            {
+                var peers = tls.PeerValidator();
+                client.UseTls(tls.LoadCertificate(), o =>
+                {
+                    o.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+                    o.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
+                    o.RemoteCertificateValidation = (remote, chain, errors) => peers(remote, chain, errors);
+                });
+            }
 
             // How long a request waits for a grain before it answers 503; Orleans' default is 30 s.
             if (orleans.GetValue<int?>("ResponseTimeoutSeconds") is { } seconds)
