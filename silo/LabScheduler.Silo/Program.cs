@@ -10,8 +10,10 @@ using Microsoft.Extensions.Logging;
 
 var builder = Host.CreateApplicationBuilder(args);
 var options = builder.Configuration.GetSection("Orleans").Get<LabSchedulerSiloOptions>() ?? new LabSchedulerSiloOptions();
-options.ConnectionString = builder.Configuration.GetConnectionString("LabScheduler")
-    ?? throw new InvalidOperationException("Set ConnectionStrings__LabScheduler (an Npgsql connection string).");
+options.ConnectionString = DatabaseConnection.WithPasswordFile(
+    builder.Configuration.GetConnectionString("LabScheduler")
+        ?? throw new InvalidOperationException("Set ConnectionStrings__LabScheduler (an Npgsql connection string)."),
+    builder.Configuration[DatabaseConnection.PasswordFileKey]);
 
 // Migrations run before Orleans starts: clustering, storage and reminders need their tables.
 await MigrateAsync(options.ConnectionString);
@@ -27,8 +29,8 @@ builder.Services.AddHostedService(sp => new DataSeeder(
 
 var host = builder.Build();
 host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LabScheduler.Silo")
-    .LogInformation("Silo {ClusterId}/{ServiceId} on ports {SiloPort}/{GatewayPort}; IANA tz database {TzdbVersion}",
-        options.ClusterId, options.ServiceId, options.SiloPort, options.GatewayPort, LabTime.ZoneDatabaseVersion);
+    .LogInformation("Silo {ClusterId}/{ServiceId} on ports {SiloPort}/{GatewayPort}; IANA tz database {TzdbVersion}; database {Database}",
+        options.ClusterId, options.ServiceId, options.SiloPort, options.GatewayPort, LabTime.ZoneDatabaseVersion, DatabaseConnection.Redact(options.ConnectionString));
 await host.RunAsync();
 
 static async Task MigrateAsync(string connectionString)

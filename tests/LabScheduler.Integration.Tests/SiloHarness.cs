@@ -48,9 +48,16 @@ public sealed class SiloHarness : IAsyncDisposable
     /// <summary>Whether silos run the Quartz calendar jobs (clustered, on the same database).</summary>
     public bool WithJobs { get; private init; }
 
-    public static async Task<SiloHarness> StartAsync(string purpose, bool seedDemo = false, bool withJobs = false)
+    /// <summary>TLS of the silos (Orleans__Tls__* of LabSchedulerSiloOptions); null for none.</summary>
+    public LabScheduler.Contracts.Cluster.ClusterTls? SiloTls { get; private init; }
+
+    /// <summary>TLS of the harness's own client, as a gateway has it; null for none.</summary>
+    public LabScheduler.Contracts.Cluster.ClusterTls? ClientTls { get; private init; }
+
+    public static async Task<SiloHarness> StartAsync(string purpose, bool seedDemo = false, bool withJobs = false,
+        LabScheduler.Contracts.Cluster.ClusterTls? siloTls = null, LabScheduler.Contracts.Cluster.ClusterTls? clientTls = null)
     {
-        var harness = new SiloHarness(await TestDatabase.CreateAsync(purpose), $"it-{Guid.NewGuid():N}"[..16]) { WithJobs = withJobs };
+        var harness = new SiloHarness(await TestDatabase.CreateAsync(purpose), $"it-{Guid.NewGuid():N}"[..16]) { WithJobs = withJobs, SiloTls = siloTls, ClientTls = clientTls };
         await harness.StartSiloAsync();
         await harness.ConnectClientAsync();
         await new DataSeeder(harness.Client, seedDemo, NullLogger<DataSeeder>.Instance).StartAsync(CancellationToken.None);
@@ -67,6 +74,7 @@ public sealed class SiloHarness : IAsyncDisposable
             SiloPort = FreePort(),
             GatewayPort = FreePort(),
             SiloName = name,
+            Tls = SiloTls ?? new(),
         };
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -117,6 +125,11 @@ public sealed class SiloHarness : IAsyncDisposable
                 o.Invariant = SiloSetup.Invariant;
                 o.ConnectionString = Options.ConnectionString;
             });
+            if (ClientTls is { } tls)
+            {
+                var peers = tls.PeerValidator();
+                client.UseTls(tls.LoadCertificate(), o => o.RemoteCertificateValidation = (remote, chain, errors) => peers(remote, chain, errors));
+            }
         });
         _client = builder.Build();
         await _client.StartAsync();

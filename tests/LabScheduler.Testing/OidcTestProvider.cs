@@ -27,7 +27,8 @@ public sealed class OidcTestProvider : IAsyncDisposable
     /// Starts the provider. <paramref name="users"/>: the logins its sign-in form accepts (comma-separated).
     /// <paramref name="clientsJson"/>: its client registrations (oidc-provider metadata) instead of the defaults in tests/oidc-provider/README.md.
     /// </summary>
-    public static async Task<OidcTestProvider> StartAsync(string users = "admin", string? clientsJson = null)
+    /// <param name="jwks">The provider's signing keys (a JWK Set with private parts), so a test can sign tokens with them; null for its development keys.</param>
+    public static async Task<OidcTestProvider> StartAsync(string users = "admin", string? clientsJson = null, string? jwks = null)
     {
         var folder = Path.Combine(RepositoryRoot(), "tests", "oidc-provider");
         if (!Directory.Exists(Path.Combine(folder, "node_modules", "oidc-provider")))
@@ -55,6 +56,11 @@ public sealed class OidcTestProvider : IAsyncDisposable
         {
             start.ArgumentList.Add("--clients");
             start.ArgumentList.Add(clientsJson);
+        }
+
+        if (jwks is not null)
+        {
+            start.Environment["OIDC_JWKS"] = jwks;
         }
 
         var process = Process.Start(start)!;

@@ -61,6 +61,9 @@ public sealed class WebFixture : IAsyncLifetime
             web.UseSetting("Auth:Mode", "demo");
             web.UseSetting("Auth:DevKeyFile", Path.Combine(Path.GetTempPath(), $"labsched-web-{Guid.NewGuid():N}.key"));
             web.UseSetting("Web:Root", webRoot);
+            // The browser tests sign in many times from one loopback address.
+            web.UseSetting("RateLimits:Anonymous:PermitLimit", "100000");
+            web.UseSetting("RateLimits:PerAddress:PermitLimit", "100000");
         });
         _gateway.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
         _gateway.StartServer();

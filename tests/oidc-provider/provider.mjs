@@ -1,15 +1,15 @@
 // A real OpenID Connect provider (oidc-provider) for LabScheduler's tests.
 // Usage: node provider.mjs [--port N] [--issuer URL] [--audience URI]
-//                          [--users a,b] [--clients JSON]
+//                          [--users a,b] [--clients JSON] [--jwks JSON]
 // or the same as environment variables OIDC_PORT, OIDC_ISSUER, OIDC_AUDIENCE,
-// OIDC_USERS, OIDC_CLIENTS. See README.md. Prints "oidc-provider ready <issuer>" once listening.
+// OIDC_USERS, OIDC_CLIENTS, OIDC_JWKS. See README.md. Prints "oidc-provider ready <issuer>" once listening.
 import { parseArgs } from 'node:util';
 import Provider from 'oidc-provider';
 
 const { values: args } = parseArgs({
   options: {
     port: { type: 'string' }, issuer: { type: 'string' }, audience: { type: 'string' },
-    users: { type: 'string' }, clients: { type: 'string' },
+    users: { type: 'string' }, clients: { type: 'string' }, jwks: { type: 'string' },
   },
 });
 const port = Number(args.port ?? process.env.OIDC_PORT ?? 0);
@@ -26,9 +26,15 @@ const clients = JSON.parse(args.clients ?? process.env.OIDC_CLIENTS ?? JSON.stri
   },
 ]));
 
+// Signing keys (a JWK Set with private parts); by default the provider makes development keys.
+// Tests pass their own so that they can also sign tokens that break exactly one rule.
+const jwksText = args.jwks ?? process.env.OIDC_JWKS;
+const jwks = jwksText ? JSON.parse(jwksText) : undefined;
+
 function start(issuer) {
   const provider = new Provider(issuer, {
     clients,
+    ...(jwks ? { jwks } : {}),
     findAccount: (ctx, id) => (users.has(id) ? { accountId: id, claims: () => ({ sub: id }) } : undefined),
     pkce: { required: () => true },
     scopes: ['openid', 'offline_access', 'api'],

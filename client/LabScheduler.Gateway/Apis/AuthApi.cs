@@ -3,6 +3,7 @@ using LabScheduler.Contracts.Users;
 using LabScheduler.Domain.Reference;
 using LabScheduler.Gateway.Auth;
 using LabScheduler.Gateway.Http;
+using LabScheduler.Gateway.RateLimiting;
 using LabScheduler.Gateway.Views;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -25,10 +26,10 @@ public static class AuthApi
     {
         api.MapGet("/auth/config", Config).AllowAnonymous()
             .WithName("AuthConfig").WithSummary("How to sign in: mode demo or oidc, and in oidc mode the provider, the web app's client id, audience and scope.");
-        api.MapGet("/auth/dev-users", DevUsers).AllowAnonymous()
+        api.MapGet("/auth/dev-users", DevUsers).AllowAnonymous().RequireRateLimiting(RateLimitSetup.AnonymousPolicy)
             .WithName("DevUsers").WithSummary("Demo mode: the users one may sign in as (404 in any other mode).")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPost("/auth/dev-token", DevToken).AllowAnonymous()
+        api.MapPost("/auth/dev-token", DevToken).AllowAnonymous().RequireRateLimiting(RateLimitSetup.AnonymousPolicy)
             .WithName("DevToken").Produces<DevTokenResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Demo mode: a signed access token for an existing user.");
         return api;
     }

@@ -5,6 +5,7 @@ using LabScheduler.Domain.Reference;
 using LabScheduler.Gateway.Auth;
 using LabScheduler.Gateway.Calendars;
 using LabScheduler.Gateway.Http;
+using LabScheduler.Gateway.RateLimiting;
 using NodaTime;
 
 namespace LabScheduler.Gateway.Apis;
@@ -28,7 +29,7 @@ public static class CalendarsApi
             .WithSummary("A new feed token for /me/calendar.ics?token=..., for calendar apps that send no header; the old one stops working.");
 
         // Anonymous at the HTTP level: either a bearer token or ?token= identifies the user.
-        api.MapGet("/me/calendar.ics", MyFeed).AllowAnonymous().WithName("MyCalendar").Produces<string>(StatusCodes.Status200OK, "text/calendar").ProducesProblem(StatusCodes.Status401Unauthorized)
+        api.MapGet("/me/calendar.ics", MyFeed).AllowAnonymous().RequireRateLimiting(RateLimitSetup.AnonymousPolicy).WithName("MyCalendar").Produces<string>(StatusCodes.Status200OK, "text/calendar").ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("The signed-in user's bookings as iCalendar; ?token= may replace the Authorization header.");
         return api;
     }

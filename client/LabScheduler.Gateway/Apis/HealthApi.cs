@@ -12,7 +12,8 @@ public static partial class HealthApi
 
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        var health = app.MapGroup("/health").AllowAnonymous();
+        // Probes are never rate limited: a refused probe would take a healthy gateway out of rotation.
+        var health = app.MapGroup("/health").AllowAnonymous().DisableRateLimiting();
         health.MapGet("/live", () => TypedResults.Ok(new HealthReport("live", [])))
             .WithName("Live").WithSummary("The gateway process is running.");
         health.MapGet("/ready", Ready)

@@ -15,6 +15,9 @@ public sealed class AuthSettings
     /// <summary>OIDC issuer: discovery document and signing keys are read from it.</summary>
     public string? Authority { get; set; }
 
+    /// <summary>OIDC: the issuer access tokens must name ("iss"). Default the <see cref="Authority"/>.</summary>
+    public string? Issuer { get; set; }
+
     /// <summary>The audience access tokens must carry (RFC 9068 "aud").</summary>
     public string? Audience { get; set; }
 

@@ -43,8 +43,17 @@ public static partial class AuthSetup
                 options.Authority = settings.Authority ?? throw new InvalidOperationException("Auth__Authority is required in oidc mode.");
                 options.Audience = settings.Audience ?? throw new InvalidOperationException("Auth__Audience is required in oidc mode.");
                 options.RequireHttpsMetadata = settings.RequireHttpsMetadata;
-                options.TokenValidationParameters.RequireSignedTokens = true;
-                options.TokenValidationParameters.RequireExpirationTime = true;
+                // RFC 9068: an access token says so in its header (typ at+jwt), names the pinned issuer and our audience;
+                // an ID token or any other JWT the provider signed is not an access token for this API.
+                var validation = options.TokenValidationParameters;
+                validation.RequireSignedTokens = true;
+                validation.RequireExpirationTime = true;
+                validation.ValidTypes = ["at+jwt", "application/at+jwt"];
+                validation.ValidateIssuer = true;
+                validation.ValidIssuer = settings.Issuer ?? settings.Authority;
+                validation.ValidateAudience = true;
+                validation.ValidAudience = settings.Audience;
+                validation.ValidateLifetime = true;
             }
 
             options.Events = new JwtBearerEvents

@@ -5,10 +5,13 @@ using LabScheduler.Gateway.Auth;
 using LabScheduler.Gateway.Http;
 using LabScheduler.Gateway.Idempotency;
 using LabScheduler.Gateway.Metrics;
+using LabScheduler.Gateway.RateLimiting;
 using LabScheduler.Persistence;
 using Microsoft.AspNetCore.Http.Json;
 using NodaTime;
+using LabScheduler.Contracts.Cluster;
 using Orleans.Configuration;
+using Orleans.Connections.Security;
 using Scalar.AspNetCore;
 
 namespace LabScheduler.Gateway.Hosting;
@@ -18,8 +21,11 @@ public static partial class GatewaySetup
 {
     public static WebApplicationBuilder AddLabSchedulerGateway(this WebApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString("LabScheduler")
-            ?? throw new InvalidOperationException("Set ConnectionStrings__LabScheduler (an Npgsql connection string).");
+        var connectionString = DatabaseConnection.WithPasswordFile(
+            builder.Configuration.GetConnectionString("LabScheduler")
+                ?? throw new InvalidOperationException("Set ConnectionStrings__LabScheduler (an Npgsql connection string)."),
+            builder.Configuration[DatabaseConnection.PasswordFileKey]);
+        builder.Services.AddSingleton(new GatewayDatabase(connectionString));
         var orleans = builder.Configuration.GetSection("Orleans");
         var auth = builder.Configuration.GetSection("Auth").Get<AuthSettings>() ?? new AuthSettings();
         auth.Resolve(builder.Environment.IsDevelopment());
@@ -52,6 +58,7 @@ public static partial class GatewaySetup
         });
         builder.Services.AddOpenApi(o => o.AddBearerScheme());
         builder.Services.AddLabSchedulerAuth(auth);
+        builder.Services.AddLabSchedulerRateLimits(builder.Configuration.GetSection("RateLimits").Get<RateLimitSettings>() ?? new RateLimitSettings());
         builder.Services.AddSingleton<IClientConnectionRetryFilter, RetryUntilConnected>();
         builder.UseOrleansClient(client =>
         {
@@ -66,6 +73,16 @@ public static partial class GatewaySetup
                 o.ConnectionString = connectionString;
             });
             client.AddOutgoingGrainCallFilter<GrainCallMetricsFilter>();
+            if (orleans.GetSection("Tls").Get<ClusterTls>() is { Enabled: true } tls)
+            {
+                var peers = tls.PeerValidator();
+                client.UseTls(tls.LoadCertificate(), o =>
+                {
+                    o.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+                    o.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
+                    o.RemoteCertificateValidation = (remote, chain, errors) => peers(remote, chain, errors);
+                });
+            }
 
             // Npgsql's exceptions from a silo (a grain whose activation failed on the database) arrive as themselves: a 503, not a 500.
             client.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
@@ -82,6 +99,7 @@ public static partial class GatewaySetup
     public static WebApplication UseLabSchedulerGateway(this WebApplication app)
     {
         var auth = app.Services.GetRequiredService<AuthSettings>();
+        LogDatabase(app.Logger, DatabaseConnection.Redact(app.Services.GetRequiredService<GatewayDatabase>().ConnectionString));
         if (auth.IsDemo)
         {
             LogDemoMode(app.Logger, app.Services.GetRequiredService<DevTokens>().KeyFile);
@@ -98,12 +116,13 @@ public static partial class GatewaySetup
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter(); // after authentication: the signed-in user is the partition
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseWebAppFallback();
 
         app.MapHealthApi();
         app.MapGet("/metrics", (GatewayMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4"))
-            .AllowAnonymous().ExcludeFromDescription();
+            .AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/docs").AllowAnonymous();
 
@@ -125,6 +144,12 @@ public static partial class GatewaySetup
         api.MapCalendarsApi(signedIn);
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database {Database}")]
+    private static partial void LogDatabase(ILogger logger, string database);
+
+    /// <summary>The connection string the gateway uses (password included: log only its <see cref="DatabaseConnection.Redact"/> form).</summary>
+    private sealed record GatewayDatabase(string ConnectionString);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DEMO MODE: anyone who can reach this gateway can get a token for any user at POST /api/v1/auth/dev-token (signing key {KeyFile}). Set Auth__Mode=oidc in production.")]
     private static partial void LogDemoMode(ILogger logger, string keyFile);

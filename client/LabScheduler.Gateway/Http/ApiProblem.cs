@@ -13,7 +13,7 @@ public static class ApiProblem
 {
     public const string ContentType = "application/problem+json";
 
-    /// <summary>The status of a code: 400 input, 401/403 rights, 404, 409 state conflicts, 422 rules.</summary>
+    /// <summary>The status of a code: 400 input, 401/403 rights, 404, 409 state conflicts, 422 rules, 429 too many requests.</summary>
     public static int StatusOf(string code) => code switch
     {
         ErrorCodes.Validation or ErrorCodes.UnknownZone => StatusCodes.Status400BadRequest,
@@ -22,6 +22,7 @@ public static class ApiProblem
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
         ErrorCodes.BookingConflict or ErrorCodes.BlackoutConflict or ErrorCodes.AlreadyExists or ErrorCodes.InvalidTransition
             or ErrorCodes.RulesConflict => StatusCodes.Status409Conflict,
+        ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
         ErrorCodes.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status422UnprocessableEntity,
     };
@@ -33,6 +34,7 @@ public static class ApiProblem
         StatusCodes.Status403Forbidden => ErrorCodes.Forbidden,
         StatusCodes.Status404NotFound => ErrorCodes.NotFound,
         StatusCodes.Status409Conflict => "conflict",
+        StatusCodes.Status429TooManyRequests => ErrorCodes.RateLimited,
         >= 500 => "internal",
         _ => ErrorCodes.Validation,
     };
@@ -83,6 +85,7 @@ public static class ApiProblem
         ErrorCodes.BlackoutConflict => "The blackout would hit bookings",
         ErrorCodes.RulesConflict => "Future bookings would break the new rules",
         ErrorCodes.Unavailable => "Temporarily unavailable",
+        ErrorCodes.RateLimited => "Too many requests",
         ErrorCodes.AlreadyExists => "That id exists already",
         ErrorCodes.InvalidTransition => "Not possible in the booking's current status",
         ErrorCodes.IdempotencyMismatch => "Idempotency key reused for another request",

@@ -31,4 +31,7 @@ public sealed class LabSchedulerSiloOptions
     public int? ProbeTimeoutSeconds { get; set; }
 
     public int? MissedProbesLimit { get; set; }
+
+    /// <summary>TLS with client certificates on the silo and gateway ports (Orleans__Tls__*). Off unless a certificate file is set.</summary>
+    public LabScheduler.Contracts.Cluster.ClusterTls Tls { get; set; } = new();
 }

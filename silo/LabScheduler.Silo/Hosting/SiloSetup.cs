@@ -5,6 +5,7 @@ using LabScheduler.Persistence.Bookings;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Orleans.Configuration;
+using Orleans.Connections.Security;
 
 namespace LabScheduler.Silo.Hosting;
 
@@ -50,6 +51,19 @@ public static class SiloSetup
                     o.NumMissedProbesLimit = missed;
                 }
             });
+
+            if (options.Tls.Enabled)
+            {
+                // Both ports, and this silo's own connections to others: a peer without a certificate of the cluster's CA is refused.
+                var certificate = options.Tls.LoadCertificate();
+                var peers = options.Tls.PeerValidator();
+                silo.UseTls(certificate, o =>
+                {
+                    o.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+                    o.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
+                    o.RemoteCertificateValidation = (remote, chain, errors) => peers(remote, chain, errors);
+                });
+            }
         }
 
         silo.AddAdoNetGrainStorage(StorageNames.Default, o =>

@@ -29,6 +29,9 @@ public static class ErrorCodes
     public const string RulesConflict = "rules.conflict";
     public const string BookingStarted = "booking.started";
 
+    /// <summary>Too many requests from one user or address: 429 with Retry-After.</summary>
+    public const string RateLimited = "rate-limited";
+
     /// <summary>An outage (the database or a silo gone, or a write whose outcome is unknown): 503, try again.</summary>
     public const string Unavailable = "unavailable";
 }

@@ -31,6 +31,9 @@ public sealed class GatewayFixture : IAsyncLifetime
             web.UseSetting("Orleans:ClusterId", _harness.Options.ClusterId);
             web.UseSetting("Auth:Mode", "demo");
             web.UseSetting("Auth:DevKeyFile", DevKeyFile);
+            // Every test of the collection signs in from the same (in-process: no) address; RateLimitTests set small limits themselves.
+            web.UseSetting("RateLimits:Anonymous:PermitLimit", "100000");
+            web.UseSetting("RateLimits:PerAddress:PermitLimit", "100000");
             web.UseSetting("Web:Root", Path.Combine(Path.GetTempPath(), $"labsched-no-web-{Guid.NewGuid():N}"));
         });
         using var probe = _gateway.CreateClient();

@@ -38,6 +38,9 @@ public sealed class ApiFixture : IAsyncLifetime
         web.UseSetting("Orleans:ClusterId", Harness.Options.ClusterId);
         web.UseSetting("Auth:Mode", "demo");
         web.UseSetting("Auth:DevKeyFile", DevKeyFile);
+        // Every test of the collection signs in from the same (in-process: no) address; RateLimitTests set small limits themselves.
+        web.UseSetting("RateLimits:Anonymous:PermitLimit", "100000");
+        web.UseSetting("RateLimits:PerAddress:PermitLimit", "100000");
         web.UseSetting("Web:Root", Path.Combine(Path.GetTempPath(), $"labsched-no-web-{Guid.NewGuid():N}"));
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
