@@ -3,8 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LabScheduler.Testing;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -23,15 +21,7 @@ public sealed class OidcModeTests
     {
         await using var provider = await OidcTestProvider.StartAsync("admin,alice");
         await using var harness = await SiloHarness.StartAsync("oidc");
-        await using var gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("ConnectionStrings:LabScheduler", harness.Options.ConnectionString);
-            web.UseSetting("Orleans:ClusterId", harness.Options.ClusterId);
-            web.UseSetting("Auth:Mode", "oidc");
-            web.UseSetting("Auth:Authority", provider.Issuer);
-            web.UseSetting("Auth:Audience", Audience);
-            web.UseSetting("Auth:RequireHttpsMetadata", "false");
-        });
+        await using var gateway = OidcGateway.Over(harness, provider.Issuer, Audience);
         using var http = gateway.CreateClient();
 
         var devToken = await http.PostAsJsonAsync("/api/v1/auth/dev-token", new { userId = "admin" });
@@ -61,15 +51,7 @@ public sealed class OidcModeTests
         var key = new RsaSecurityKey(rsa) { KeyId = "test-key" };
         await using var provider = await OidcTestProvider.StartAsync("admin,alice", jwks: Jwks(rsa, key.KeyId));
         await using var harness = await SiloHarness.StartAsync("oidc-rfc9068");
-        await using var gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("ConnectionStrings:LabScheduler", harness.Options.ConnectionString);
-            web.UseSetting("Orleans:ClusterId", harness.Options.ClusterId);
-            web.UseSetting("Auth:Mode", "oidc");
-            web.UseSetting("Auth:Authority", provider.Issuer);
-            web.UseSetting("Auth:Audience", Audience);
-            web.UseSetting("Auth:RequireHttpsMetadata", "false");
-        });
+        await using var gateway = OidcGateway.Over(harness, provider.Issuer, Audience);
         using var http = gateway.CreateClient();
         var credentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256);
 

@@ -34,16 +34,10 @@ public sealed class OidcSignInTests
         });
         await using var provider = await OidcTestProvider.StartAsync("dana,admin", clients);
         await using var harness = await SiloHarness.StartAsync("web-oidc", seedDemo: true);
-        await using var gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        await using var gateway = OidcGateway.Over(harness, provider.Issuer, Audience, web =>
         {
-            web.UseSetting("ConnectionStrings:LabScheduler", harness.Options.ConnectionString);
-            web.UseSetting("Orleans:ClusterId", harness.Options.ClusterId);
-            web.UseSetting("Auth:Mode", "oidc");
-            web.UseSetting("Auth:Authority", provider.Issuer);
-            web.UseSetting("Auth:Audience", Audience);
             web.UseSetting("Auth:ClientId", "labsched-web");
             web.UseSetting("Auth:Scope", "openid api");
-            web.UseSetting("Auth:RequireHttpsMetadata", "false");
             web.UseSetting("Web:Root", webRoot);
         });
         gateway.UseKestrel(options => options.Listen(IPAddress.Loopback, port));

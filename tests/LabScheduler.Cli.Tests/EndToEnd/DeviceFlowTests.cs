@@ -26,14 +26,8 @@ public sealed partial class DeviceFlowTests
         await using var provider = await OidcTestProvider.StartAsync("admin,alice");
         await using var harness = await SiloHarness.StartAsync("cli-oidc", seedDemo: true);
         var port = FreePort();
-        await using var gateway = new WebApplicationFactory<UserResponse>().WithWebHostBuilder(web =>
+        await using var gateway = OidcGateway.Over(harness, provider.Issuer, Audience, web =>
         {
-            web.UseSetting("ConnectionStrings:LabScheduler", harness.Options.ConnectionString);
-            web.UseSetting("Orleans:ClusterId", harness.Options.ClusterId);
-            web.UseSetting("Auth:Mode", "oidc");
-            web.UseSetting("Auth:Authority", provider.Issuer);
-            web.UseSetting("Auth:Audience", Audience);
-            web.UseSetting("Auth:RequireHttpsMetadata", "false");
             web.UseSetting("Auth:ClientId", "labsched-web");
             web.UseSetting("Auth:Scope", "openid api");
             web.UseSetting("Web:Root", Path.Combine(Path.GetTempPath(), $"labsched-no-web-{Guid.NewGuid():N}"));
