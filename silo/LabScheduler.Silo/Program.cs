@@ -25,7 +25,8 @@ builder.Services.AddLabSchedulerJobs(
 builder.Services.AddHostedService(sp => new DataSeeder(
     sp.GetRequiredService<IGrainFactory>(),
     builder.Configuration.GetValue<bool>("Seed:Demo"),
-    sp.GetRequiredService<ILogger<DataSeeder>>()));
+    sp.GetRequiredService<ILogger<DataSeeder>>(),
+    builder.Configuration.GetValue("Seed:History", true) ? sp.GetRequiredService<NodaTime.IClock>() : null));
 
 var host = builder.Build();
 host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LabScheduler.Silo")

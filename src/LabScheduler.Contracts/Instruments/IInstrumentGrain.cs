@@ -62,6 +62,15 @@ public interface IInstrumentGrain : IGrainWithStringKey
     [InternalOnly]
     Task<int> SweepAsync();
 
+    /// <summary>
+    /// Records bookings that are already over (completed, no-show, cancelled), as a migration from
+    /// another system or the demo's history brings them, with the ledger rows their outcomes charge
+    /// at the teams' tariffs. Each must have ended more than a day ago, so no calendar holds it.
+    /// Only the system may call it; ids stored already are skipped. Returns how many were recorded.
+    /// </summary>
+    [InternalOnly]
+    Task<CommandResult<int>> ImportHistoryAsync(Actor actor, IReadOnlyList<Booking> past);
+
     /// <summary>Joins the waitlist of a taken interval (same rights as booking it); waitlist.time-free when it is free.</summary>
     Task<CommandResult<LabScheduler.Contracts.Waitlist.WaitlistEntry>> JoinWaitlistAsync(Actor actor, LabScheduler.Contracts.Waitlist.WaitlistCommand command);
 
