@@ -33,6 +33,7 @@ public sealed class RunScriptTests
         var data = Directory.CreateTempSubdirectory("labsched-run-").FullName;
         using var run = RunScript.Start(new() { ["Auth__Mode"] = "oidc", ["LABSCHED_SKIP_BUILD"] = "1", ["LABSCHED_DATA"] = data });
         Assert.True(run.Process.WaitForExit(TimeSpan.FromSeconds(60)), "run.sh did not exit");
+        run.Process.WaitForExit(); // the timed wait does not wait for the redirected output to be read to its end
         Assert.NotEqual(0, run.Process.ExitCode);
         Assert.Contains("Auth__Mode=oidc needs Auth__Authority and Auth__Audience", run.Output);
         Assert.DoesNotContain("auth mode: demo", run.Output);
@@ -132,6 +133,7 @@ public sealed class RunScriptTests
             {
                 if (Process.HasExited)
                 {
+                    Process.WaitForExit(); // drains the redirected output
                     Assert.Fail($"run.sh exited ({Process.ExitCode}):\n{Output}");
                 }
 
