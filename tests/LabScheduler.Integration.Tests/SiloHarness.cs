@@ -55,12 +55,18 @@ public sealed class SiloHarness : IAsyncDisposable
     public LabScheduler.Contracts.Cluster.ClusterTls? ClientTls { get; private init; }
 
     public static async Task<SiloHarness> StartAsync(string purpose, bool seedDemo = false, bool withJobs = false,
-        LabScheduler.Contracts.Cluster.ClusterTls? siloTls = null, LabScheduler.Contracts.Cluster.ClusterTls? clientTls = null)
+        LabScheduler.Contracts.Cluster.ClusterTls? siloTls = null, LabScheduler.Contracts.Cluster.ClusterTls? clientTls = null,
+        bool seedHistory = false)
     {
         var harness = new SiloHarness(await TestDatabase.CreateAsync(purpose), $"it-{Guid.NewGuid():N}"[..16]) { WithJobs = withJobs, SiloTls = siloTls, ClientTls = clientTls };
         await harness.StartSiloAsync();
         await harness.ConnectClientAsync();
-        await new DataSeeder(harness.Client, seedDemo, NullLogger<DataSeeder>.Instance).StartAsync(CancellationToken.None);
+        // The demo's six months of past sessions are recorded through a silo-internal grain call, so
+        // they are seeded from inside the silo, at the harness's clock.
+        var seeder = seedHistory
+            ? new DataSeeder(harness.SiloGrains, seedDemo, NullLogger<DataSeeder>.Instance, harness.Clock)
+            : new DataSeeder(harness.Client, seedDemo, NullLogger<DataSeeder>.Instance);
+        await seeder.StartAsync(CancellationToken.None);
         return harness;
     }
 

@@ -52,7 +52,10 @@ public sealed class WebFixture : IAsyncLifetime
             throw new InvalidOperationException($"The web app is not built ({webRoot}): run client/LabScheduler.Web/build.sh (./test.sh does).");
         }
 
-        _harness = await SiloHarness.StartAsync("web", seedDemo: true);
+        // Screenshots for the docs show the demo with its six months of history (the dashboard is
+        // empty without it); the tests themselves run on the demo alone.
+        _harness = await SiloHarness.StartAsync("web", seedDemo: true,
+            seedHistory: Environment.GetEnvironmentVariable("LABSCHED_SCREENSHOTS") is not null);
         var port = FreePort();
         _gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
