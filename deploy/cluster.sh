@@ -5,12 +5,16 @@
 # machine: one PostgreSQL, N Orleans silos, M HTTP gateways. It stays in the
 # foreground; Ctrl-C (or SIGTERM) stops everything it started.
 #
-#   deploy/cluster.sh [run] [--silos N] [--gateways M] [--data DIR] [--port BASE]
+#   deploy/cluster.sh [run] [--silos N] [--gateways M] [--data DIR] [--port BASE] [--tls]
 #       N silos (default 3), M gateways (default 2) on http://127.0.0.1:BASE,
 #       BASE+1, ... (default 5080), everything under DIR (default
 #       <repo>/.data/cluster): the private PostgreSQL, one log per process
 #       (DIR/silo-1.log, DIR/gateway-1.log, ...), the demo signing key shared
 #       by all gateways (DIR/dev-signing.key) and the pid files (DIR/run/).
+#       --tls: silos and gateways talk TLS with client certificates
+#       (Orleans__Tls__*): a private CA and one certificate for the silos and one
+#       for the gateways are made under DIR/tls with openssl (kept for the next
+#       run); a process without a certificate from that CA reaches no silo.
 #
 # While it runs, from another terminal (same --data):
 #   deploy/cluster.sh status     [--data DIR]  processes and the membership table
@@ -52,6 +56,7 @@ SILOS=3
 GATEWAYS=2
 DATA=$ROOT/.data/cluster
 BASE=5080
+TLS=0
 # Orleans' defaults. One database holds one cluster: two clusters with the same
 # ServiceId on one database would both activate the same grains.
 CLUSTER_ID=labsched
@@ -81,6 +86,7 @@ while [[ $# -gt 0 ]]; do
         --gateways=*) GATEWAYS=${1#*=}; shift ;;
         --data=*) DATA=${1#*=}; shift ;;
         --port=*) BASE=${1#*=}; shift ;;
+        --tls) TLS=1; shift ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; die "unknown argument '$1'" ;;
     esac
@@ -263,6 +269,47 @@ SELECT generation, status FROM orleansmembershiptable
 SQL
 }
 
+# --- TLS inside the cluster ----------------------------------------------------------
+# make_tls DIR: a private CA (DIR/ca.pem) and two PKCS#12 certificates it issued,
+# DIR/silo.p12 and DIR/gateway.p12, each for server and client authentication
+# (silos are both to each other), their password in DIR/p12.pass. Kept when
+# they exist. The keys never leave DIR (mode 700).
+make_tls() {
+    local dir=$1 role
+    command -v openssl >/dev/null 2>&1 || die "--tls needs openssl (apt-get install -y openssl)"
+    [[ -s "$dir/ca.pem" && -s "$dir/silo.p12" && -s "$dir/gateway.p12" && -s "$dir/p12.pass" ]] && return 0
+    rm -rf "$dir"
+    (umask 077 && mkdir -p "$dir")
+    (
+        umask 077
+        cd "$dir"
+        head -c 24 /dev/urandom | base64 -w0 >p12.pass
+        openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 825 \
+            -subj "/CN=LabScheduler cluster CA" \
+            -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+        for role in silo gateway; do
+            openssl req -newkey rsa:2048 -nodes -keyout "$role.key" -out "$role.csr" -subj "/CN=labsched-$role" 2>/dev/null
+            printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
+                "extendedKeyUsage=serverAuth,clientAuth" "subjectAltName=IP:127.0.0.1,DNS:localhost" >"$role.ext"
+            openssl x509 -req -in "$role.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -days 825 \
+                -extfile "$role.ext" -out "$role.pem" 2>/dev/null
+            openssl pkcs12 -export -inkey "$role.key" -in "$role.pem" -certfile ca.pem \
+                -passout file:p12.pass -out "$role.p12"
+            rm -f "$role.csr" "$role.ext" "$role.key"
+        done
+    ) || die "could not make the cluster's TLS certificates in $dir"
+    say "made a private CA and certificates for the silos and gateways in $dir"
+}
+
+# tls_env ROLE: in a child's subshell, the Orleans__Tls__* settings of ROLE
+# (silo or gateway) when the cluster runs with --tls.
+tls_env() {
+    [[ "$TLS" == 1 ]] || return 0
+    export Orleans__Tls__CertificateFile=$DATA/tls/$1.p12
+    export Orleans__Tls__CertificatePasswordFile=$DATA/tls/p12.pass
+    export Orleans__Tls__CaFile=$DATA/tls/ca.pem
+}
+
 # --- starting processes -------------------------------------------------------------
 # start_silo K SEED: start silo K (its ports are kept in run/silo-K.ports and
 # reused on a restart when free), output appended to DATA/silo-K.log.
@@ -304,6 +351,7 @@ start_silo() {
         export Orleans__ClusterId=$CLUSTER_ID
         export Orleans__SiloPort=$sp Orleans__GatewayPort=$gp Orleans__AdvertisedIp=127.0.0.1
         export Seed__Demo=$seed
+        tls_env silo
         export DOTNET_ENVIRONMENT=Development
         export LABSCHED_CLUSTER_PROC=$DATA:$name
         exec setsid dotnet "$SILO_DLL"
@@ -327,6 +375,7 @@ start_gateway() {
         export Orleans__ClusterId=$CLUSTER_ID
         export ASPNETCORE_ENVIRONMENT=Development
         export Auth__Mode=demo Auth__DevKeyFile=$DATA/dev-signing.key
+        tls_env gateway
         export LABSCHED_DATA=$DATA
         export LABSCHED_CLUSTER_PROC=$DATA:$name
         exec setsid dotnet "$GATEWAY_DLL" --urls "http://127.0.0.1:$port"
@@ -541,7 +590,7 @@ RUN_T0=$(sql -tA -c "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:M
     RUN_T0=$(date -u '+%Y-%m-%d %H:%M:%S')
 {
     printf 'CONN=%q\nCLUSTER_ID=%q\nPSQL=%q\nRUN_T0=%q\nBASE=%q\n' "$CONN" "$CLUSTER_ID" "$PSQL" "$RUN_T0" "$BASE"
-    printf 'SILO_DLL=%q\nGATEWAY_DLL=%q\n' "$SILO_DLL" "$GATEWAY_DLL"
+    printf 'SILO_DLL=%q\nGATEWAY_DLL=%q\nTLS=%q\n' "$SILO_DLL" "$GATEWAY_DLL" "$TLS"
 } >"$RUN/cluster.env"
 chmod 600 "$RUN/cluster.env"   # the connection string may hold a password
 
@@ -552,6 +601,8 @@ KEY_FILE=$DATA/dev-signing.key
 if [[ ! -s "$KEY_FILE" ]]; then
     (umask 077 && head -c 64 /dev/urandom | base64 -w0 >"$KEY_FILE.tmp" && mv "$KEY_FILE.tmp" "$KEY_FILE")
 fi
+
+if [[ "$TLS" == 1 ]]; then make_tls "$DATA/tls"; fi
 
 # --- run: silos and gateways ----------------------------------------------------------------------
 T_START=$SECONDS

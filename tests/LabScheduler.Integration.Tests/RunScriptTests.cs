@@ -13,20 +13,6 @@ namespace LabScheduler.Integration.Tests;
 /// </summary>
 public sealed class RunScriptTests
 {
-    private static string RepoRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "LabScheduler.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            return dir?.FullName ?? throw new InvalidOperationException("LabScheduler.sln not found above the test folder.");
-        }
-    }
-
     [Fact]
     public void OidcModeWithoutAnAuthority_RefusesToStart_AndSaysWhy()
     {
@@ -44,7 +30,7 @@ public sealed class RunScriptTests
     public async Task KilledWithItsProcessGroup_StartsAgainAtOnce()
     {
         await using var database = await TestDatabase.CreateAsync("runscript");
-        var port = FreePort();
+        var port = Scripts.FreePort();
         var data = Directory.CreateTempSubdirectory("labsched-run-").FullName;
         var environment = new Dictionary<string, string>
         {
@@ -71,13 +57,6 @@ public sealed class RunScriptTests
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>run.sh in a session of its own (so its process group can be killed as an operator's Ctrl-\ or kill -9 -PGID would).</summary>
     private sealed class RunScript : IDisposable
     {
@@ -100,9 +79,9 @@ public sealed class RunScriptTests
 
         public static RunScript Start(Dictionary<string, string> environment)
         {
-            var info = new ProcessStartInfo("setsid", ["bash", Path.Combine(RepoRoot, "run.sh")])
+            var info = new ProcessStartInfo("setsid", ["bash", Path.Combine(Scripts.RepoRoot, "run.sh")])
             {
-                WorkingDirectory = RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+                WorkingDirectory = Scripts.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
             };
             foreach (var (name, value) in environment)
             {
