@@ -28,6 +28,18 @@ builder.Services.AddHostedService(sp => new DataSeeder(
     sp.GetRequiredService<ILogger<DataSeeder>>(),
     builder.Configuration.GetValue("Seed:History", true) ? sp.GetRequiredService<NodaTime.IClock>() : null));
 
+// A stop is bounded even when PostgreSQL is down: services get Shutdown:TimeoutSeconds (20) to
+// stop, and the process is gone 5 s after that whatever still waits (ShutdownDeadline).
+var shutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Shutdown:TimeoutSeconds", 20));
+if (shutdownTimeout <= TimeSpan.Zero || shutdownTimeout > TimeSpan.FromMinutes(10))
+{
+    throw new InvalidOperationException($"Shutdown__TimeoutSeconds must be from 1 to 600, not {shutdownTimeout.TotalSeconds}.");
+}
+
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownTimeout);
+builder.Services.AddHostedService(sp => new ShutdownDeadline(
+    sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<ShutdownDeadline>>(), shutdownTimeout + TimeSpan.FromSeconds(5)));
+
 var host = builder.Build();
 host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LabScheduler.Silo")
     .LogInformation("Silo {ClusterId}/{ServiceId} on ports {SiloPort}/{GatewayPort}; IANA tz database {TzdbVersion}; database {Database}",

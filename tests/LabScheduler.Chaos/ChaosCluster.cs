@@ -140,10 +140,21 @@ public sealed class ChaosCluster : IAsyncDisposable
     /// <summary>Stops PostgreSQL (<paramref name="mode"/>: fast or immediate) and starts it again after <paramref name="down"/>.</summary>
     public async Task RestartPostgresAsync(string mode, TimeSpan down)
     {
-        await PgAsync(_root, $"pg_stop_private {Quote(_data)} {mode}");
+        await StopPostgresAsync(mode);
         await Task.Delay(down);
-        await PgAsync(_root, $"pg_start_private {Quote(_data)} >&2");
+        await StartPostgresAsync();
     }
+
+    /// <summary>Stops PostgreSQL (<paramref name="mode"/>: fast or immediate).</summary>
+    public Task StopPostgresAsync(string mode) => PgAsync(_root, $"pg_stop_private {Quote(_data)} {mode}");
+
+    /// <summary>Starts the stopped PostgreSQL again.</summary>
+    public Task StartPostgresAsync() => PgAsync(_root, $"pg_start_private {Quote(_data)} >&2");
+
+    /// <summary>SIGTERM to silo <paramref name="k"/>: how long it took to leave, or null when it still ran after <paramref name="limit"/>.</summary>
+    public Task<TimeSpan?> TerminateSiloAsync(int k, TimeSpan limit) => _silos[k]!.TerminateAsync(limit);
+
+    public int SiloExitCode(int k) => _silos[k]!.ExitCode;
 
     /// <summary>Ends every connection of the silos and gateways to PostgreSQL (not this suite's own).</summary>
     public async Task<int> TerminateBackendsAsync(string applicationNamePrefix)

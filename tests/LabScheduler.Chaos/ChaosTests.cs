@@ -60,6 +60,34 @@ public sealed class ChaosTests(ChaosClusterFixture fixture, ITestOutputHelper ou
         Assert.True(figures.AcknowledgedAfterHeal > 0, $"no booking acknowledged after the fault healed: {figures.Line()}");
     }
 
+    /// <summary>
+    /// A silo told to stop (SIGTERM) while PostgreSQL is down leaves within its bound
+    /// (Shutdown__TimeoutSeconds, 20 s, plus 5 s) instead of hanging on the database; the cluster
+    /// heals after.
+    /// </summary>
+    [Fact]
+    public async Task SiloStoppedWithSigterm_WhilePostgresIsDown_LeavesWithinItsBound()
+    {
+        var cluster = fixture.Cluster;
+        await cluster.HealAsync(TimeSpan.FromMinutes(3));
+        const int silo = ChaosCluster.SiloCount - 1;
+        await cluster.StopPostgresAsync("fast");
+        TimeSpan? took;
+        try
+        {
+            took = await cluster.TerminateSiloAsync(silo, TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            await cluster.StartPostgresAsync();
+        }
+
+        output.WriteLine(took is { } t ? $"silo left {t.TotalSeconds:F1} s after SIGTERM with PostgreSQL down (exit code {cluster.SiloExitCode(silo)})" : "silo still ran 60 s after SIGTERM");
+        await cluster.HealAsync(TimeSpan.FromMinutes(3));
+        Assert.NotNull(took);
+        Assert.True(took < TimeSpan.FromSeconds(30), $"the silo took {took!.Value.TotalSeconds:F1} s to leave (bound: 25 s)");
+    }
+
     private static int Setting(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
 }

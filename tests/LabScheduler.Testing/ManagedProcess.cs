@@ -101,6 +101,26 @@ public sealed partial class ManagedProcess : IAsyncDisposable
         throw new TimeoutException($"{url} was not ready within {timeout.TotalSeconds} s.");
     }
 
+    /// <summary>The exit code once the process has exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>SIGTERM, and how long the process took to leave; null when it had not left within <paramref name="limit"/> (it still runs then).</summary>
+    public async Task<TimeSpan?> TerminateAsync(TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        Signal(SigTerm);
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return clock.Elapsed;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>SIGTERM, then waits; SIGKILL if it has not left in <paramref name="grace"/>.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
