@@ -18,6 +18,14 @@ options.ConnectionString = DatabaseConnection.WithPasswordFile(
 // Migrations run before Orleans starts: clustering, storage and reminders need their tables.
 await MigrateAsync(options.ConnectionString);
 
+// Probes for an orchestrator (Health__Port; off unless set), started before Orleans so that a
+// joining silo is live but not ready.
+if (SiloHealthSettings.Read(builder.Configuration) is { } healthEndpoint)
+{
+    builder.Services.AddSingleton(sp => new SiloHealthEndpoint(sp, healthEndpoint, sp.GetRequiredService<ILogger<SiloHealthEndpoint>>()));
+    builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloHealthEndpoint>());
+}
+
 builder.UseOrleans(silo => silo.AddLabScheduler(options));
 builder.Services.AddLabSchedulerJobs(
     options.ConnectionString,
@@ -54,3 +62,6 @@ static async Task MigrateAsync(string connectionString)
     await using var provider = services.BuildServiceProvider();
     await provider.GetRequiredService<MigrationRunner>().ApplyAsync();
 }
+
+/// <summary>Internal: only the gateway's Program is the one tests host (WebApplicationFactory).</summary>
+internal sealed partial class Program;

@@ -72,23 +72,34 @@ public sealed partial class ManagedProcess : IAsyncDisposable
     }
 
     /// <summary>Polls <paramref name="url"/> until it answers 2xx; fails when the process exits or the deadline passes.</summary>
-    public async Task WaitReadyAsync(HttpClient http, string url, TimeSpan timeout)
+    public async Task WaitReadyAsync(HttpClient http, string url, TimeSpan timeout) =>
+        (await WaitForAnswerAsync(http, url, r => r.IsSuccessStatusCode, timeout)).Dispose();
+
+    /// <summary>
+    /// Polls <paramref name="url"/> until an answer satisfies <paramref name="wanted"/> and returns
+    /// that answer; fails when the process exits or the deadline passes.
+    /// </summary>
+    public async Task<HttpResponseMessage> WaitForAnswerAsync(HttpClient http, string url, Func<HttpResponseMessage, bool> wanted, TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();
+        var last = "no answer";
         while (deadline.Elapsed < timeout)
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"{_process.StartInfo.FileName} exited with {_process.ExitCode} before it was ready.");
+                throw new InvalidOperationException($"{_process.StartInfo.FileName} exited with {_process.ExitCode} before {url} answered as wanted.");
             }
 
             try
             {
-                using var response = await http.GetAsync(url);
-                if (response.IsSuccessStatusCode)
+                var response = await http.GetAsync(url);
+                if (wanted(response))
                 {
-                    return;
+                    return response;
                 }
+
+                last = $"{(int)response.StatusCode}";
+                response.Dispose();
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
@@ -98,7 +109,7 @@ public sealed partial class ManagedProcess : IAsyncDisposable
             await Task.Delay(250);
         }
 
-        throw new TimeoutException($"{url} was not ready within {timeout.TotalSeconds} s.");
+        throw new TimeoutException($"{url} did not answer as wanted within {timeout.TotalSeconds} s (last: {last}).");
     }
 
     /// <summary>The exit code once the process has exited.</summary>
