@@ -26,6 +26,7 @@ if (SiloHealthSettings.Read(builder.Configuration) is { } healthEndpoint)
     builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloHealthEndpoint>());
 }
 
+builder.AddLabSchedulerTelemetry();
 builder.UseOrleans(silo => silo.AddLabScheduler(options));
 builder.Services.AddLabSchedulerJobs(
     options.ConnectionString,

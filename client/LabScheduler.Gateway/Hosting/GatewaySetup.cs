@@ -38,6 +38,7 @@ public static partial class GatewaySetup
         builder.Services.AddSingleton(_ => LabSchedulerDataSource.Create(connectionString));
         builder.Services.AddSingleton<IClock>(SystemClock.Instance);
         builder.Services.AddSingleton<GatewayMetrics>();
+        builder.AddLabSchedulerTelemetry();
         builder.Services.AddSingleton<GatewayDirectory>();
         builder.Services.AddSingleton<IdempotencyStore>();
         builder.Services.AddHostedService<IdempotencyPurge>();
@@ -73,6 +74,8 @@ public static partial class GatewaySetup
                 o.ConnectionString = connectionString;
             });
             client.AddOutgoingGrainCallFilter<GrainCallMetricsFilter>();
+            // The request's trace goes on through grain calls (spans only while someone listens).
+            client.AddActivityPropagation();
             if (orleans.GetSection("Tls").Get<ClusterTls>() is { Enabled: true } tls)
             {
                 var peers = tls.PeerValidator();
@@ -121,8 +124,7 @@ public static partial class GatewaySetup
         app.UseWebAppFallback();
 
         app.MapHealthApi();
-        app.MapGet("/metrics", (GatewayMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4"))
-            .AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/docs").AllowAnonymous();
 

@@ -78,6 +78,8 @@ public static class SiloSetup
             o.ConnectionString = options.ConnectionString;
         });
         silo.AddIncomingGrainCallFilter<InternalOnlyCallFilter>();
+        // A caller's trace goes on through grain calls (spans only while someone listens).
+        silo.AddActivityPropagation();
         silo.AddIncomingGrainCallFilter<DatabaseOutageCallFilter>();
 
         // A grain whose activation fails on the database fails its callers with the Npgsql exception, past the

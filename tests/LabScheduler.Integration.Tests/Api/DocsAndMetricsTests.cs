@@ -39,12 +39,20 @@ public sealed class DocsAndMetricsTests(ApiFixture api)
         await alice.Post("/api/v1/bookings", new { instrumentId = "xian-nmr-600", teamId = "tnu-catalysis", localStart = "2026-12-21T09:00", localEnd = "2026-12-21T09:05" });
 
         using var client = api.Anonymous();
-        var text = await (await client.GetAsync("/metrics")).Content.ReadAsStringAsync();
+        var scrape = await client.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+        Assert.StartsWith("text/plain", scrape.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        var metrics = PrometheusText.Parse(await scrape.Content.ReadAsStringAsync());
 
-        Assert.Contains("labsched_http_requests_total{method=\"POST\",route=\"/api/v1/bookings\",status=\"422\"}", text, StringComparison.Ordinal);
-        Assert.Contains("labsched_bookings_total{outcome=\"booking.too-short\"}", text, StringComparison.Ordinal);
-        Assert.Contains("labsched_grain_call_duration_seconds_count{grain=", text, StringComparison.Ordinal);
-        Assert.Contains("labsched_http_request_duration_seconds_bucket{method=\"POST\",route=\"/api/v1/bookings\",le=\"+Inf\"}", text, StringComparison.Ordinal);
+        Assert.Contains(metrics, m => m.Is("labsched_http_requests_total", ("method", "POST"), ("route", "/api/v1/bookings"), ("status", "422")) && m.Value >= 1);
+        Assert.Contains(metrics, m => m.Is("labsched_bookings_total", ("outcome", "booking.too-short")) && m.Value >= 1);
+        Assert.Contains(metrics, m => m.Name == "labsched_grain_call_duration_seconds_count" && m.Labels.ContainsKey("grain") && m.Value >= 1);
+        Assert.Contains(metrics, m => m.Is("labsched_http_request_duration_seconds_bucket", ("method", "POST"), ("route", "/api/v1/bookings"), ("le", "+Inf")) && m.Value >= 1);
+        // The frameworks' own: ASP.NET Core, Npgsql, Orleans' client, the runtime.
+        Assert.Contains(metrics, m => m.Name == "http_server_request_duration_seconds_count");
+        Assert.Contains(metrics, m => m.Name.StartsWith("db_client_", StringComparison.Ordinal));
+        Assert.Contains(metrics, m => m.Name.StartsWith("orleans_", StringComparison.Ordinal));
+        Assert.Contains(metrics, m => m.Name.StartsWith("process_runtime_dotnet_", StringComparison.Ordinal) || m.Name.StartsWith("dotnet_", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -56,6 +64,28 @@ public sealed class DocsAndMetricsTests(ApiFixture api)
 
         var text = await (await client.GetAsync("/metrics")).Content.ReadAsStringAsync();
         Assert.DoesNotContain(verb, text, StringComparison.Ordinal);
-        Assert.Contains("labsched_http_requests_total{method=\"other\"", text, StringComparison.Ordinal);
+        Assert.Contains(PrometheusText.Parse(text), m => m.Is("labsched_http_requests_total", ("method", "other")));
     }
+}
+
+/// <summary>Samples of the Prometheus text format: name, labels, value (comments skipped).</summary>
+internal sealed record PrometheusSample(string Name, IReadOnlyDictionary<string, string> Labels, double Value)
+{
+    public bool Is(string name, params (string Key, string Value)[] labels) =>
+        Name == name && labels.All(l => Labels.TryGetValue(l.Key, out var v) && v == l.Value);
+}
+
+internal static partial class PrometheusText
+{
+    public static IReadOnlyList<PrometheusSample> Parse(string text) =>
+        [.. text.Split('\n').Where(l => l.Length > 0 && l[0] != '#').Select(l => Sample().Match(l.TrimEnd('\r'))).Where(m => m.Success).Select(m => new PrometheusSample(
+            m.Groups["name"].Value,
+            Label().Matches(m.Groups["labels"].Value).ToDictionary(l => l.Groups[1].Value, l => l.Groups[2].Value.Replace("\\\"", "\"", StringComparison.Ordinal)),
+            double.Parse(m.Groups["value"].Value.Replace("+Inf", "Infinity", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture)))];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(?<labels>.*)\})?\s+(?<value>\S+)(?:\s+\d+)?$")]
+    private static partial System.Text.RegularExpressions.Regex Sample();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"([a-zA-Z_][a-zA-Z0-9_]*)=""((?:[^""\\]|\\.)*)""")]
+    private static partial System.Text.RegularExpressions.Regex Label();
 }
