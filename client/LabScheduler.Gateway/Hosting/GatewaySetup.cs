@@ -141,6 +141,7 @@ public static partial class GatewaySetup
         signedIn.MapWaitlistApi();
         signedIn.MapAccountingApi();
         signedIn.MapAuditApi();
+        signedIn.MapNotificationsApi();
         api.MapCalendarsApi(signedIn);
         return app;
     }
