@@ -1,3 +1,4 @@
+using System.Globalization;
 using LabScheduler.Persistence.Notifications;
 using LabScheduler.Silo.Notifications;
 using Microsoft.Extensions.Logging;
@@ -68,7 +69,7 @@ public sealed partial class OutboxDeliveryJob(
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                var error = e is OperationCanceledException or TimeoutException ? $"no answer within {_options.DeliveryTimeout.TotalSeconds:0.#} s" : e.Message;
+                var error = e is OperationCanceledException or TimeoutException ? string.Create(CultureInfo.InvariantCulture, $"no answer within {_options.DeliveryTimeout.TotalSeconds:0.#} s") : e.Message;
 
                 // 1, 2, 4 ... minutes, at most an hour.
                 var delay = Duration.FromMinutes(Math.Min(60, 1 << Math.Min(item.Attempts - 1, 6)));
