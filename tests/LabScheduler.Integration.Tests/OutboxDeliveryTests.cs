@@ -172,6 +172,29 @@ public sealed class OutboxDeliveryTests
     }
 
     [Fact]
+    public async Task LastAttemptClaimedButNeverRecorded_DeadOnceTheClaimRunsOut_NotSentAgain()
+    {
+        await using var harness = await SiloHarness.StartAsync("outbox-abandoned");
+        var id = (await Notices(harness, 1))[0];
+        var outbox = new NotificationOutbox(harness.Database.DataSource);
+        var options = new OutboxOptions { MaxAttempts = 2 };
+
+        // Two deliverers in turn claim the notice and die before recording anything (it crashes them, say).
+        for (var attempt = 1; attempt <= 2; attempt++)
+        {
+            Assert.Equal(attempt, Assert.Single((await outbox.ClaimDueAsync(harness.Clock.GetCurrentInstant(), options.BatchSize, options.ClaimFor)).Items).Attempts);
+            Assert.Equal(0, await Job(harness, new RecordingSender(), options).RunAsync(CancellationToken.None));
+            harness.Clock.Advance(options.ClaimFor + Duration.FromSeconds(1));
+        }
+
+        var sender = new RecordingSender();
+        Assert.Equal(0, await Job(harness, sender, options).RunAsync(CancellationToken.None));
+        Assert.Empty(sender.Sent);
+        var dead = await outbox.GetAsync(id);
+        Assert.Equal((NotificationStates.Dead, 2, "attempt 2 was never recorded (its claim ran out)"), (dead!.State, dead.Attempts, dead.LastError));
+    }
+
+    [Fact]
     public void ClaimDuration_CoversEveryDeliveryOfTheBatchAtItsTimeout()
     {
         var defaults = new OutboxOptions();

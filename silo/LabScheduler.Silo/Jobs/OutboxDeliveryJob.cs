@@ -32,6 +32,11 @@ public sealed partial class OutboxDeliveryJob(
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var delivered = 0;
+        if (await outbox.BuryAbandonedAsync(clock.GetCurrentInstant(), _options.MaxAttempts, cancellationToken) is > 0 and var buried)
+        {
+            LogBuried(logger, buried, _options.MaxAttempts);
+        }
+
         OutboxClaim claim;
         do
         {
@@ -115,6 +120,9 @@ public sealed partial class OutboxDeliveryJob(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Notification {Id} is dead after {Attempts} attempts: {Error}; an administrator may retry it")]
     private static partial void LogDead(ILogger logger, Guid id, int attempts, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Count} notifications are dead: their attempt {MaxAttempts} was claimed and never recorded (the deliverer stopped)")]
+    private static partial void LogBuried(ILogger logger, int count, int maxAttempts);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox claim {Token} was taken over: {Lost} of {Count} records not made (another deliverer has those notices now)")]
     private static partial void LogClaimLost(ILogger logger, Guid token, int lost, int count);

@@ -119,6 +119,19 @@ public sealed class NotificationOutbox(NpgsqlDataSource dataSource)
         };
     }
 
+    /// <summary>
+    /// Makes dead the notices whose last allowed attempt was claimed and never recorded (its claim ran out: the
+    /// deliverer died, perhaps of this very notice), so that a notice that stops its deliverers is not tried forever
+    /// either. Returns how many.
+    /// </summary>
+    public Task<int> BuryAbandonedAsync(Instant now, int maxAttempts, CancellationToken cancellationToken = default) =>
+        Execute("""
+            UPDATE notifications
+            SET dead_at = @now, claimed_until = 'infinity'::timestamptz, claim_token = NULL,
+                last_error = coalesce(last_error || '; ', '') || 'attempt ' || attempts || ' was never recorded (its claim ran out)'
+            WHERE delivered_at IS NULL AND dead_at IS NULL AND attempts >= @max AND claimed_until < @now
+            """, cancellationToken, ("now", now), ("max", maxAttempts));
+
     /// <summary>Notices in one state (<see cref="NotificationStates"/>), newest first, older than the query's position.</summary>
     public async Task<IReadOnlyList<NotificationItem>> ListAsync(NotificationQuery query, CancellationToken cancellationToken = default)
     {
