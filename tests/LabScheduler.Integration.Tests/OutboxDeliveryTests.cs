@@ -8,6 +8,8 @@ using LabScheduler.Domain.Errors;
 using LabScheduler.Persistence.Notifications;
 using LabScheduler.Silo.Jobs;
 using LabScheduler.Silo.Notifications;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
 
@@ -205,6 +207,26 @@ public sealed class OutboxDeliveryTests
         Assert.Equal(Duration.FromSeconds(200 * 10 + 30), custom.ClaimFor);
         Assert.Throws<InvalidOperationException>(() => new OutboxOptions { MaxAttempts = 0 }.Validate());
         Assert.Throws<InvalidOperationException>(() => new OutboxOptions { DeliveryTimeout = TimeSpan.Zero }.Validate());
+    }
+
+    [Fact]
+    public void SiloSettings_ReachTheJob_AsQuartzMakesIt()
+    {
+        // As Program.cs reads them (Notifications__Outbox__* in the environment).
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Notifications:Outbox:BatchSize"] = "10", ["Notifications:Outbox:DeliveryTimeout"] = "00:00:05", ["Notifications:Outbox:MaxAttempts"] = "3",
+        }).Build();
+        var settings = configuration.GetSection("Notifications:Outbox").Get<OutboxOptions>();
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddLogging();
+        services.AddSingleton<IClock>(new NodaTime.Testing.FakeClock(Instant.FromUtc(2026, 11, 30, 0, 0)));
+        LabScheduler.Silo.Hosting.SiloSetup.AddLabSchedulerServices(services, "Host=127.0.0.1;Database=unused");
+        services.AddLabSchedulerJobs("Host=127.0.0.1;Database=unused", outbox: settings);
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<OutboxOptions>();
+        Assert.Equal((10, TimeSpan.FromSeconds(5), 3, Duration.FromSeconds(10 * 5 + 30)), (options.BatchSize, options.DeliveryTimeout, options.MaxAttempts, options.ClaimFor));
+        Assert.NotNull(ActivatorUtilities.CreateInstance<OutboxDeliveryJob>(provider));
     }
 
     [Fact]
