@@ -30,7 +30,8 @@ builder.AddLabSchedulerTelemetry();
 builder.UseOrleans(silo => silo.AddLabScheduler(options));
 builder.Services.AddLabSchedulerJobs(
     options.ConnectionString,
-    builder.Configuration["Notifications:WebhookUrl"] is { Length: > 0 } webhook ? new Uri(webhook) : null);
+    builder.Configuration["Notifications:WebhookUrl"] is { Length: > 0 } webhook ? new Uri(webhook) : null,
+    builder.Configuration.GetSection("Notifications:Outbox").Get<LabScheduler.Silo.Notifications.OutboxOptions>());
 builder.Services.AddHostedService(sp => new DataSeeder(
     sp.GetRequiredService<IGrainFactory>(),
     builder.Configuration.GetValue<bool>("Seed:Demo"),

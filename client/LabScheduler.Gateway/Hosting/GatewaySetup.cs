@@ -143,6 +143,7 @@ public static partial class GatewaySetup
         signedIn.MapWaitlistApi();
         signedIn.MapAccountingApi();
         signedIn.MapAuditApi();
+        signedIn.MapNotificationsApi();
         api.MapCalendarsApi(signedIn);
         return app;
     }

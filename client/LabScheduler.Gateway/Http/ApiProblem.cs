@@ -19,9 +19,9 @@ public static class ApiProblem
         ErrorCodes.Validation or ErrorCodes.UnknownZone => StatusCodes.Status400BadRequest,
         ErrorCodes.Unauthenticated => StatusCodes.Status401Unauthorized,
         _ when code.StartsWith("auth.", StringComparison.Ordinal) => StatusCodes.Status403Forbidden,
-        ErrorCodes.NotFound => StatusCodes.Status404NotFound,
+        ErrorCodes.NotFound or ErrorCodes.NotificationNotFound => StatusCodes.Status404NotFound,
         ErrorCodes.BookingConflict or ErrorCodes.BlackoutConflict or ErrorCodes.AlreadyExists or ErrorCodes.InvalidTransition
-            or ErrorCodes.RulesConflict => StatusCodes.Status409Conflict,
+            or ErrorCodes.RulesConflict or ErrorCodes.NotificationDelivered => StatusCodes.Status409Conflict,
         ErrorCodes.RateLimited => StatusCodes.Status429TooManyRequests,
         ErrorCodes.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status422UnprocessableEntity,
@@ -80,7 +80,8 @@ public static class ApiProblem
     private static string TitleOf(string code) => code switch
     {
         ErrorCodes.Validation => "The request is not valid",
-        ErrorCodes.NotFound => "Not found",
+        ErrorCodes.NotFound or ErrorCodes.NotificationNotFound => "Not found",
+        ErrorCodes.NotificationDelivered => "The notification was delivered already",
         ErrorCodes.BookingConflict => "The time is taken",
         ErrorCodes.BlackoutConflict => "The blackout would hit bookings",
         ErrorCodes.RulesConflict => "Future bookings would break the new rules",

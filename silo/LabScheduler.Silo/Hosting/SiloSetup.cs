@@ -3,6 +3,7 @@ using LabScheduler.Grains.Common;
 using LabScheduler.Persistence;
 using LabScheduler.Persistence.Bookings;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using NodaTime;
 using Orleans.Configuration;
 using Orleans.Connections.Security;
@@ -103,6 +104,7 @@ public static class SiloSetup
         services.AddSingleton<LabScheduler.Persistence.Accounting.UtilizationQuery>();
         services.AddSingleton<LabScheduler.Persistence.Accounting.StatementQueries>();
         services.AddSingleton<LabScheduler.Persistence.Audit.AuditLog>();
+        services.TryAddSingleton<LabScheduler.Persistence.Notifications.NotificationOutbox>();
         services.AddSingleton<LabScheduler.Persistence.Accounting.MonthEnd>();
         services.AddSingleton<LabScheduler.Persistence.Accounting.Rollups>();
         services.AddSingleton<LabScheduler.Grains.Common.Auditor>();

@@ -2,6 +2,7 @@ using LabScheduler.Persistence.Accounting;
 using LabScheduler.Persistence.Notifications;
 using LabScheduler.Silo.Notifications;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 
 namespace LabScheduler.Silo.Jobs;
@@ -13,9 +14,11 @@ namespace LabScheduler.Silo.Jobs;
 /// </summary>
 public static class JobsSetup
 {
-    public static IServiceCollection AddLabSchedulerJobs(this IServiceCollection services, string connectionString, Uri? webhook = null)
+    public static IServiceCollection AddLabSchedulerJobs(this IServiceCollection services, string connectionString, Uri? webhook = null, OutboxOptions? outbox = null)
     {
-        services.AddSingleton<NotificationOutbox>();
+        var delivery = (outbox ?? new OutboxOptions()).Validate();
+        services.AddSingleton(delivery);
+        services.TryAddSingleton<NotificationOutbox>();
         if (webhook is null)
         {
             services.AddSingleton<INotificationSender, LogNotificationSender>();
@@ -23,7 +26,7 @@ public static class JobsSetup
         else
         {
             // One long-lived client for the process: pooled connections, a bounded wait per call.
-            services.AddSingleton<INotificationSender>(_ => new WebhookNotificationSender(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, webhook));
+            services.AddSingleton<INotificationSender>(_ => new WebhookNotificationSender(new HttpClient { Timeout = delivery.DeliveryTimeout }, webhook));
         }
 
         services.AddQuartz(q =>

@@ -29,6 +29,12 @@ public static class ErrorCodes
     public const string RulesConflict = "rules.conflict";
     public const string BookingStarted = "booking.started";
 
+    /// <summary>No notification with that id in the outbox: 404.</summary>
+    public const string NotificationNotFound = "notification.not-found";
+
+    /// <summary>A retry of a notification already delivered (or skipped): 409.</summary>
+    public const string NotificationDelivered = "notification.delivered";
+
     /// <summary>Too many requests from one user or address: 429 with Retry-After.</summary>
     public const string RateLimited = "rate-limited";
 

@@ -88,6 +88,14 @@ public sealed class AuthTests(ApiFixture api)
             new("admin", "GET", "/api/v1/users/alice", null, HttpStatusCode.OK),
             new("priya", "GET", "/api/v1/labs/xian-nmr", null, HttpStatusCode.OK),
             new("priya", "GET", $"/api/v1/instruments/{instrument}", null, HttpStatusCode.OK),
+            new(Anonymous, "GET", "/api/v1/admin/notifications", null, HttpStatusCode.Unauthorized),
+            new(Anonymous, "POST", $"/api/v1/admin/notifications/{Guid.NewGuid()}/retry", null, HttpStatusCode.Unauthorized),
+            new("priya", "GET", "/api/v1/admin/notifications?state=dead", null, HttpStatusCode.Forbidden),
+            new("wei", "GET", "/api/v1/admin/notifications?state=pending", null, HttpStatusCode.Forbidden),
+            new("alice", "POST", $"/api/v1/admin/notifications/{Guid.NewGuid()}/retry", null, HttpStatusCode.Forbidden),
+            new("wei", "POST", $"/api/v1/admin/notifications/{Guid.NewGuid()}/retry", null, HttpStatusCode.Forbidden),
+            new("admin", "GET", "/api/v1/admin/notifications?state=delivered", null, HttpStatusCode.OK),
+            new("admin", "POST", $"/api/v1/admin/notifications/{Guid.NewGuid()}/retry", null, HttpStatusCode.NotFound),
         ];
 
         var failures = new List<string>();

@@ -24,6 +24,7 @@ public sealed class DocsAndMetricsTests(ApiFixture api)
             "/api/v1/instruments/{id}/waitlist", "/api/v1/waitlist/{entryId}/accept", "/api/v1/teams/{id}/usage", "/api/v1/reports/utilization",
             "/api/v1/reports/statements", "/api/v1/reports/settlement", "/api/v1/reports/heatmap", "/api/v1/instruments/{id}/shares",
             "/api/v1/usage-entries/{id}/correct", "/api/v1/audit",
+            "/api/v1/admin/notifications", "/api/v1/admin/notifications/{id}/retry",
         ];
         Assert.Equal([], expected.Except(paths));
 

@@ -32,7 +32,7 @@ public sealed class FuzzTests(ApiFixture api)
         "/api/v1/bookings", "/api/v1/users", "/api/v1/labs", "/api/v1/teams", "/api/v1/labs/xian-nmr/instruments",
         "/api/v1/instruments/xian-nmr-600/blackouts", "/api/v1/bookings/{id}/cancel", "/api/v1/bookings/{id}/approve",
         "/api/v1/instruments/xian-nmr-600/opening-hours", "/api/v1/instruments/xian-nmr-600", "/api/v1/teams/tnu-catalysis/quotas/xian-nmr-600",
-        "/api/v1/auth/dev-token", "/api/v1/booking-series", "/api/v1/instruments/xian-nmr-600/waitlist",
+        "/api/v1/auth/dev-token", "/api/v1/booking-series", "/api/v1/instruments/xian-nmr-600/waitlist", "/api/v1/admin/notifications/{id}/retry",
     ];
 
     private static readonly string[] GetPaths =
@@ -42,7 +42,8 @@ public sealed class FuzzTests(ApiFixture api)
         "/api/v1/labs/{v}", "/api/v1/bookings?tz={v}", "/api/v1/instruments/xian-nmr-600/free?from=2026-12-01&to=2026-12-02&tz={v}",
         "/api/v1/{v}", "/api/v1/labs?cursor={v}", "/api/v1/bookings?status={v}", "/api/v1/teams/tnu-catalysis/usage?month={v}",
         "/api/v1/reports/utilization?from={v}&to=2027-01-01", "/api/v1/slots?category=nmr&durationMinutes=60&from={v}",
-        "/api/v1/reports/statements?month={v}",
+        "/api/v1/reports/statements?month={v}", "/api/v1/admin/notifications?state={v}", "/api/v1/admin/notifications?cursor={v}",
+        "/api/v1/admin/notifications?limit={v}", "/api/v1/admin/notifications/{v}/retry",
     ];
 
     // No %00 in paths: the in-process test host refuses it before the app sees it (Kestrel answers 400 itself).
