@@ -55,9 +55,9 @@ for (const [language, viewport, tag] of [['en', desktop, 'en-desktop'], ['ru', d
   await page.goto('/schedule');
   await page.locator('#sc-scope').selectOption('cat:nmr');
   await page.getByTestId('view-zone').waitFor();
-  await page.locator('.ec-timeline, .ec').first().waitFor();
+  await page.locator('.tl-row-head').first().waitFor();
   await page.locator('#sc-date').fill(new Date(Date.now() + 86400000).toISOString().slice(0, 10));
-  await page.locator('.ec-event').first().waitFor({ timeout: 10000 }).catch(() => {});
+  await page.locator('.tl-event, .tl-bg').first().waitFor({ timeout: 10000 }).catch(() => {});
   await page.screenshot({ path: `${out}/${tag}-schedule.png` });
   await page.goto('/bookings');
   await page.getByTestId('booking').first().waitFor();
