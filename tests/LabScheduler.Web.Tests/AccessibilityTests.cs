@@ -31,7 +31,7 @@ public sealed class AccessibilityTests(WebFixture web)
         new("schedule timeline", "/schedule", async p =>
         {
             await p.GetByTestId("view-zone").WaitForAsync();
-            await p.Locator(".ec-row-head").First.WaitForAsync();
+            await p.Locator(".tl-row-head").First.WaitForAsync();
         }),
         new("schedule list", "/schedule", async p =>
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
@@ -129,6 +130,27 @@ public sealed class ManagerTests(WebFixture web)
         var item = schedule.GetProperty("items")[0];
         Assert.Empty(item.GetProperty("free").EnumerateArray());
         Assert.Contains(item.GetProperty("closed").EnumerateArray(), c => c.GetProperty("kind").GetString() == "closed");
+
+        // The timeline of that day (lab time) shades the instrument's whole row as closed, and says so in text.
+        await page.GotoAsync("/schedule");
+        await page.Locator("#sc-scope").SelectOptionAsync("lab:dushanbe-materials");
+        await page.Locator("#sc-date").FillAsync(closedDate);
+        await Assertions.Expect(page.GetByTestId("view-zone")).ToContainTextAsync("Asia/Dushanbe");
+        var row = page.Locator(".tl-row[data-instrument=dushanbe-xrd]");
+        await Assertions.Expect(row.Locator(".tl-bg.ls-closed").First).ToContainTextAsync("Closed");
+        await Assertions.Expect(row.Locator(".tl-bg.ls-closed").First).ToHaveAttributeAsync("title", new Regex("^Closed"));
+        await Assertions.Expect(row.Locator(".tl-event")).ToHaveCountAsync(0);
+        var covered = await row.EvaluateAsync<double>(
+            """
+            (row) => {
+              const lane = row.querySelector('.tl-body').getBoundingClientRect();
+              const boxes = [...row.querySelectorAll('.tl-bg.ls-closed')].map((b) => b.getBoundingClientRect()).sort((a, b) => a.left - b.left);
+              let covered = 0, end = lane.left;
+              for (const b of boxes) { const from = Math.max(b.left, end); if (b.right > from) { covered += b.right - from; end = b.right; } }
+              return covered / lane.width;
+            }
+            """);
+        Assert.InRange(covered, 0.999, 1.001);
     }
 
     [Fact]

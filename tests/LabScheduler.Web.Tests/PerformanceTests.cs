@@ -68,12 +68,12 @@ public sealed class PerformanceTests(WebFixture web, ITestOutputHelper output)
               select.value = `lab:${labId}`;
               select.dispatchEvent(new Event('change', { bubbles: true }));
               await new Promise((resolve) => {
-                const check = () => document.querySelectorAll('.ec-event.ls-mine').length >= expected ? resolve() : requestAnimationFrame(check);
+                const check = () => document.querySelectorAll('.tl-event.ls-mine').length >= expected ? resolve() : requestAnimationFrame(check);
                 check();
               });
               const rendered = performance.now();
               const api = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/v1/schedule')).pop();
-              return { total: rendered - t0, api: api ? api.responseEnd - api.startTime : 0, events: document.querySelectorAll('.ec-event.ls-mine').length };
+              return { total: rendered - t0, api: api ? api.responseEnd - api.startTime : 0, events: document.querySelectorAll('.tl-event.ls-mine').length };
             }
             """, new object[] { labId, Instruments * BookingsEach });
         if (cdp is not null)

@@ -24,10 +24,10 @@ public sealed class TimelineTests(WebFixture web)
         await Assertions.Expect(page.GetByTestId("view-zone")).ToContainTextAsync("Asia/Almaty, UTC+05:00");
 
         // From the 10:00 boundary to the 12:00 boundary of the instrument's row, in lab time.
-        var row = page.Locator(".ec-row-head", new() { HasText = $"Test drag {id[^8..]}" });
+        var row = page.Locator(".tl-row-head", new() { HasText = $"Test drag {id[^8..]}" });
         await row.ScrollIntoViewIfNeededAsync();
-        var ten = page.Locator(".ec-header .ec-slot", new() { HasText = "10:00" }).First;
-        var noon = page.Locator(".ec-header .ec-slot", new() { HasText = "12:00" }).First;
+        var ten = page.Locator(".tl-header .tl-slot", new() { HasText = "10:00" }).First;
+        var noon = page.Locator(".tl-header .tl-slot", new() { HasText = "12:00" }).First;
         await noon.ScrollIntoViewIfNeededAsync();
         var y = await CenterYAsync(row);
         var x0 = (await ten.BoundingBoxAsync())!.X + 3;
@@ -64,7 +64,7 @@ public sealed class TimelineTests(WebFixture web)
 
         // The timeline shows it as the user's own.
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
-        await Assertions.Expect(page.Locator(".ec-event.ls-mine")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator(".tl-event.ls-mine")).ToHaveCountAsync(1);
     }
 
     private static async Task<float> CenterYAsync(ILocator locator)

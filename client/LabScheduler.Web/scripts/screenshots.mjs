@@ -55,9 +55,14 @@ for (const [language, viewport, tag] of [['en', desktop, 'en-desktop'], ['ru', d
   await page.goto('/schedule');
   await page.locator('#sc-scope').selectOption('cat:nmr');
   await page.getByTestId('view-zone').waitFor();
-  await page.locator('.ec-timeline, .ec').first().waitFor();
-  await page.locator('#sc-date').fill(new Date(Date.now() + 86400000).toISOString().slice(0, 10));
-  await page.locator('.ec-event').first().waitFor({ timeout: 10000 }).catch(() => {});
+  await page.locator('.tl-row-head').first().waitFor();
+  // The day of the booking just made: today's, or else tomorrow's timeline.
+  if (!await page.locator('.tl-event').first().waitFor({ timeout: 5000 }).then(() => true, () => false)) {
+    await page.locator('#sc-date').fill(new Date(Date.now() + 86400000).toISOString().slice(0, 10));
+    await page.locator('.tl-event, .tl-bg').first().waitFor({ timeout: 10000 }).catch(() => {});
+  }
+  // The booking in view (the grid scrolls sideways in its box; on a phone it is below the form).
+  await page.locator('.tl-event').first().scrollIntoViewIfNeeded().catch(() => {});
   await page.screenshot({ path: `${out}/${tag}-schedule.png` });
   await page.goto('/bookings');
   await page.getByTestId('booking').first().waitFor();

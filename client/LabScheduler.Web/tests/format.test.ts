@@ -46,6 +46,10 @@ describe('format', () => {
     expect(floating).toBe('2026-12-01T09:00:00');
     // The calendar's "local" Date: the wall clock in the browser's own fields (new Date without Z).
     expect(floatingToUtc(new Date(floating), 480)).toBe('2026-12-01T01:00:00Z');
+    // The timeline's floating string, in any browser zone.
+    expect(floatingToUtc(floating, 480)).toBe('2026-12-01T01:00:00Z');
+    expect(floatingToUtc('2026-12-01T00:30:00', 330)).toBe('2026-11-30T19:00:00Z');
+    expect(floatingToUtc('2026-12-01T10:00:00', -210)).toBe('2026-12-01T13:30:00Z');
     expect(offsetString(480)).toBe('+08:00');
     expect(offsetString(-210)).toBe('-03:30');
   });

@@ -109,17 +109,18 @@ export function shiftToOffset(instantUtc: string, minutes: number): string {
 }
 
 /**
- * A calendar date back to a UTC instant "...Z". The calendar runs at a fixed offset ("UTC" fed
- * with wall-clock times shifted by `minutes`) and hands its callbacks "local" Dates: their
- * fields in the browser's own zone are that wall clock (event-calendar's toLocalDate), whatever
- * the browser's zone is.
+ * A floating wall-clock time of a view at a fixed offset back to a UTC instant "...Z": either the
+ * timeline's "2026-12-01T09:00:00" (no offset, the view's wall clock) or a "local" Date whose
+ * fields in the browser's own zone are that wall clock, whatever the browser's zone is.
  */
-export function floatingToUtc(local: Date, minutes: number): string {
-  const wall = Date.UTC(local.getFullYear(), local.getMonth(), local.getDate(), local.getHours(), local.getMinutes(), local.getSeconds());
+export function floatingToUtc(local: Date | string, minutes: number): string {
+  const wall = typeof local === 'string'
+    ? Date.parse(local.slice(0, 19) + 'Z')
+    : Date.UTC(local.getFullYear(), local.getMonth(), local.getDate(), local.getHours(), local.getMinutes(), local.getSeconds());
   return new Date(wall - minutes * 60000).toISOString().replace('.000Z', 'Z');
 }
 
-/** "+05:00" for 300 minutes (the calendar's timeZone option). */
+/** "+05:00" for 300 minutes. */
 export function offsetString(minutes: number): string {
   const sign = minutes < 0 ? '-' : '+';
   const a = Math.abs(minutes);
