@@ -53,6 +53,9 @@ case "$Auth__Mode" in
     *) die "Auth__Mode is '$Auth__Mode'; it must be demo or oidc" ;;
 esac
 export Seed__Demo=${Seed__Demo:-true}
+# One machine, one silo: the Orleans dashboard for administrators at /admin/orleans/ (the
+# admin's dashboard screen has the link). It times every grain call; Orleans__Dashboard=false turns it off.
+export Orleans__Dashboard=${Orleans__Dashboard:-true}
 export DOTNET_ENVIRONMENT=${DOTNET_ENVIRONMENT:-Development}
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 

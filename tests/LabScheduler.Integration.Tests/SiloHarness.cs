@@ -54,11 +54,17 @@ public sealed class SiloHarness : IAsyncDisposable
     /// <summary>TLS of the harness's own client, as a gateway has it; null for none.</summary>
     public LabScheduler.Contracts.Cluster.ClusterTls? ClientTls { get; private init; }
 
+    /// <summary>Whether silos carry the Orleans dashboard's silo side (Orleans__Dashboard).</summary>
+    public bool Dashboard { get; private init; }
+
     public static async Task<SiloHarness> StartAsync(string purpose, bool seedDemo = false, bool withJobs = false,
         LabScheduler.Contracts.Cluster.ClusterTls? siloTls = null, LabScheduler.Contracts.Cluster.ClusterTls? clientTls = null,
-        bool seedHistory = false)
+        bool seedHistory = false, bool dashboard = false)
     {
-        var harness = new SiloHarness(await TestDatabase.CreateAsync(purpose), $"it-{Guid.NewGuid():N}"[..16]) { WithJobs = withJobs, SiloTls = siloTls, ClientTls = clientTls };
+        var harness = new SiloHarness(await TestDatabase.CreateAsync(purpose), $"it-{Guid.NewGuid():N}"[..16])
+        {
+            WithJobs = withJobs, SiloTls = siloTls, ClientTls = clientTls, Dashboard = dashboard,
+        };
         await harness.StartSiloAsync();
         await harness.ConnectClientAsync();
         // The demo's six months of past sessions are recorded through a silo-internal grain call, so
@@ -81,6 +87,7 @@ public sealed class SiloHarness : IAsyncDisposable
             GatewayPort = FreePort(),
             SiloName = name,
             Tls = SiloTls ?? new(),
+            Dashboard = Dashboard,
         };
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

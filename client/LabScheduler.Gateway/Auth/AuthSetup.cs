@@ -58,6 +58,12 @@ public static partial class AuthSetup
 
             options.Events = new JwtBearerEvents
             {
+                // The Orleans dashboard's page and its polls come from a browser page load: the token is in its cookie.
+                OnMessageReceived = context =>
+                {
+                    context.Token ??= LabScheduler.Gateway.Admin.DashboardAccess.TokenFromCookie(context.Request);
+                    return Task.CompletedTask;
+                },
                 OnTokenValidated = async context =>
                 {
                     // A valid token whose subject is no known user is still a 401.

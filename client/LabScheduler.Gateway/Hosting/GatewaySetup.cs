@@ -4,7 +4,9 @@ using LabScheduler.Gateway.Apis;
 using LabScheduler.Gateway.Auth;
 using LabScheduler.Gateway.Http;
 using LabScheduler.Gateway.Idempotency;
+using LabScheduler.Gateway.Admin;
 using LabScheduler.Gateway.Metrics;
+using Orleans.Dashboard;
 using LabScheduler.Gateway.RateLimiting;
 using LabScheduler.Persistence;
 using Microsoft.AspNetCore.Http.Json;
@@ -59,6 +61,7 @@ public static partial class GatewaySetup
         });
         builder.Services.AddOpenApi(o => o.AddBearerScheme());
         builder.Services.AddLabSchedulerAuth(auth);
+        builder.Services.AddDashboardAccess();
         builder.Services.AddLabSchedulerRateLimits(builder.Configuration.GetSection("RateLimits").Get<RateLimitSettings>() ?? new RateLimitSettings());
         builder.Services.AddSingleton<IClientConnectionRetryFilter, RetryUntilConnected>();
         builder.UseOrleansClient(client =>
@@ -76,6 +79,10 @@ public static partial class GatewaySetup
             client.AddOutgoingGrainCallFilter<GrainCallMetricsFilter>();
             // The request's trace goes on through grain calls (spans only while someone listens).
             client.AddActivityPropagation();
+            if (orleans.GetValue<bool>("Dashboard"))
+            {
+                client.AddDashboard(o => o.HideTrace = true);
+            }
             if (orleans.GetSection("Tls").Get<ClusterTls>() is { Enabled: true } tls)
             {
                 var peers = tls.PeerValidator();
@@ -124,6 +131,7 @@ public static partial class GatewaySetup
         app.UseWebAppFallback();
 
         app.MapHealthApi();
+        app.MapDashboard(app.Configuration.GetValue<bool>("Orleans:Dashboard"));
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/docs").AllowAnonymous();

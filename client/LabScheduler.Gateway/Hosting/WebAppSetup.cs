@@ -12,7 +12,7 @@ namespace LabScheduler.Gateway.Hosting;
 public static class WebAppSetup
 {
     // Paths that belong to the API and operations: never answered with the app's page.
-    private static readonly string[] ServerPaths = ["/api", "/health", "/metrics", "/openapi", "/docs", "/scalar"];
+    private static readonly string[] ServerPaths = ["/api", "/health", "/metrics", "/openapi", "/docs", "/scalar", Admin.DashboardAccess.Path];
 
     /// <summary>The folder of the built app: configuration <c>Web:Root</c>, else the content root's wwwroot.</summary>
     public static string Root(IConfiguration configuration, IWebHostEnvironment environment) =>
@@ -30,7 +30,8 @@ public static class WebAppSetup
                 headers[HeaderNames.XContentTypeOptions] = "nosniff";
                 headers["Referrer-Policy"] = "no-referrer";
 
-                // The API reference page runs its own inline script; everything else keeps to 'self'.
+                // The API reference page runs its own inline script; everything else keeps to 'self'
+                // (the Orleans dashboard too: its script is a file, its inline styles are allowed).
                 if (!IsUnder(http.Request.Path, "/docs") && !IsUnder(http.Request.Path, "/scalar"))
                 {
                     headers[HeaderNames.ContentSecurityPolicy] = csp;
@@ -96,8 +97,9 @@ public static class WebAppSetup
         var connect = !auth.IsDemo && Uri.TryCreate(auth.Authority, UriKind.Absolute, out var authority)
             ? $"'self' {authority.GetLeftPart(UriPartial.Authority)}"
             : "'self'";
-        // style-src 'unsafe-inline': the event calendar positions its events with inline styles.
-        return $"default-src 'self'; connect-src {connect}; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        // style-src 'unsafe-inline': the timeline places its spans with inline styles (as do the Orleans
+        // dashboard's components); font-src data:: the dashboard's icon fonts are inlined in its stylesheet.
+        return $"default-src 'self'; connect-src {connect}; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; "
             + "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
     }
 

@@ -32,6 +32,12 @@ public sealed class LabSchedulerSiloOptions
 
     public int? MissedProbesLimit { get; set; }
 
+    /// <summary>
+    /// The Orleans dashboard's silo side (grain-call statistics for a gateway that shows the
+    /// dashboard; Orleans__Dashboard). Off by default: it times every grain call.
+    /// </summary>
+    public bool Dashboard { get; set; }
+
     /// <summary>TLS with client certificates on the silo and gateway ports (Orleans__Tls__*). Off unless a certificate file is set.</summary>
     public LabScheduler.Contracts.Cluster.ClusterTls Tls { get; set; } = new();
 }

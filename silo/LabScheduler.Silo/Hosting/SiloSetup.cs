@@ -1,3 +1,4 @@
+using Orleans.Dashboard;
 using System.Net;
 using LabScheduler.Grains.Common;
 using LabScheduler.Persistence;
@@ -81,6 +82,11 @@ public static class SiloSetup
         silo.AddIncomingGrainCallFilter<InternalOnlyCallFilter>();
         // A caller's trace goes on through grain calls (spans only while someone listens).
         silo.AddActivityPropagation();
+        if (options.Dashboard)
+        {
+            // No live log stream: the dashboard is for administrators, but logs stay in the log pipeline.
+            silo.AddDashboard(o => o.HideTrace = true);
+        }
         silo.AddIncomingGrainCallFilter<DatabaseOutageCallFilter>();
 
         // A grain whose activation fails on the database fails its callers with the Npgsql exception, past the

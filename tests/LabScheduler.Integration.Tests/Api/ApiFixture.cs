@@ -82,7 +82,7 @@ public sealed class ApiFixture : IAsyncLifetime
         File.Delete(DevKeyFile);
     }
 
-    private sealed record TokenResponse(string AccessToken);
+    internal sealed record TokenResponse(string AccessToken);
 }
 
 [CollectionDefinition(Name)]
