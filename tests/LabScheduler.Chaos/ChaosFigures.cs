@@ -36,6 +36,9 @@ public sealed record ChaosFigures(
 
     public int WalkUps { get; init; }
 
+    /// <summary>Answers 201 without the booking in the body (the booking was read back by its key's id).</summary>
+    public int CreatedWithoutBody { get; init; }
+
     /// <summary>Writes the writer fence refused (PostgreSQL's log): a silo no longer active tried to write.</summary>
     public int FencedWrites { get; init; }
 
@@ -47,5 +50,5 @@ public sealed record ChaosFigures(
         $"{Kind}: {Sent} sent, {Acknowledged} acknowledged, {Lost} lost, {Doubled} doubled, {Overlaps} overlaps, longest unavailability {LongestUnavailability.TotalSeconds:0.0} s "
         + $"({Refused} refused, {Unsettled} unsettled, {InternalErrors} answers 500, {AcknowledgedAfterHeal} acknowledged after the fault healed, {StoredButUnacknowledged} stored but never acknowledged); "
         + $"{LedgerMismatches} ledger mismatches ({LedgerRows} ledger rows), {QuotaOverdrawn} quotas overdrawn, {OverCapacity} over capacity; "
-        + $"{Cancelled} cancelled, {WalkUps} walk-ups, {CheckedIn} checked in, {CheckedOut} checked out; {FencedWrites} zombie writes fenced");
+        + $"{Cancelled} cancelled, {WalkUps} walk-ups, {CheckedIn} checked in, {CheckedOut} checked out; {FencedWrites} zombie writes fenced, {CreatedWithoutBody} answers 201 without a body");
 }

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Npgsql;
 
@@ -64,6 +62,11 @@ public sealed class ChaosRun(ChaosCluster cluster, FaultKind kind, TimeSpan dura
         await running;
 
         var fenced = cluster.PostgresLogCount(ZombieRefusal) - fencedBefore;
+        if (workload.BodilessDetail is { } detail)
+        {
+            log($"{kind}: {workload.CreatedWithoutBody} answers 201 without a booking in the body; the first: {detail}");
+        }
+
         return await CheckAsync(workload, [.. instruments, walkUp], healedAt, fenced);
     }
 
@@ -277,6 +280,7 @@ public sealed class ChaosRun(ChaosCluster cluster, FaultKind kind, TimeSpan dura
             CheckedOut = checkedOut,
             WalkUps = walkUps,
             FencedWrites = fenced,
+            CreatedWithoutBody = workload.CreatedWithoutBody,
         };
     }
 
@@ -289,7 +293,5 @@ public sealed class ChaosRun(ChaosCluster cluster, FaultKind kind, TimeSpan dura
         return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The booking id the gateway derives from a caller's key (IdempotentIds in the gateway).</summary>
-    private static Guid BookingIdFor(string userId, string key) =>
-        new(SHA256.HashData(Encoding.UTF8.GetBytes($"booking\n{userId}\n{key}")).AsSpan(0, 16));
+    private static Guid BookingIdFor(string userId, string key) => ChaosClients.BookingIdFor(userId, key);
 }
