@@ -61,6 +61,7 @@ public sealed class ChaosTests(ChaosClusterFixture fixture, ITestOutputHelper ou
         Assert.Equal(0, figures.LedgerMismatches);
         Assert.Equal(0, figures.QuotaOverdrawn);
         Assert.Equal(0, figures.OverCapacity);
+        Assert.Equal(0, figures.CreatedWithoutBody);
         Assert.True(figures.AcknowledgedAfterHeal > 0, $"no booking acknowledged after the fault healed: {figures.Line()}");
     }
 
