@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
 # chaos.sh — the fault suite (tests/LabScheduler.Chaos) against a real local
 # cluster: a private PostgreSQL, three silo and two gateway processes on
-# loopback, clients booking and cancelling through both gateways with
-# Idempotency-Keys and retries, one fault per run; then the database is checked.
+# loopback, clients booking, cancelling, checking in and out through both
+# gateways with Idempotency-Keys and retries, one fault per run; then the
+# database is checked (lost, doubled, overlaps; the ledger against the
+# bookings, team quotas, seats).
 #
 #   ./chaos.sh            long form: every fault kind (silo SIGKILL, gateway
 #                         SIGKILL, PostgreSQL restart, connections cut, silo
 #                         SIGSTOP until declared dead), 60 s each, 16 clients
-#   ./chaos.sh --short    short form (what ./test.sh runs): the four cheapest
-#                         kinds, 12 s each, 8 clients
+#   ./chaos.sh --short    short form (what ./test.sh runs): every kind,
+#                         12 s each, 8 clients
 #
 # Environment: LABSCHED_CHAOS_SECONDS, LABSCHED_CHAOS_CLIENTS (long form),
+# LABSCHED_CHAOS_OPERATIONS (either form: each run lasts until that many
+# operations were sent, e.g. 10000, instead of for a duration),
 # LABSCHED_CHAOS_DATA (default <repo>/.data/chaos: the cluster's PostgreSQL
 # and one log per process), LABSCHED_SKIP_BUILD=1.
 #
 # Prints one line per fault kind, then
-#   chaos: N sent, N acknowledged, N lost, N doubled, N overlaps
-# and exits non-zero when a run failed or lost, doubled or overlaps is not 0.
+#   chaos: N sent, N acknowledged, N lost, N doubled, N overlaps, N integrity failures
+# and exits non-zero when a run failed or lost, doubled, overlaps or the
+# integrity failures (ledger mismatches, quotas overdrawn, over capacity) is not 0.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -48,17 +53,17 @@ LABSCHED_CHAOS_MODE=$MODE LABSCHED_CHAOS_RESULTS=$RESULTS \
 rc=$?
 set -e
 
-sent=0 acked=0 lost=0 doubled=0 overlaps=0 runs=0
+sent=0 acked=0 lost=0 doubled=0 overlaps=0 integrity=0 runs=0
 shopt -s nullglob
 for f in "$RESULTS"/*.txt; do
-    read -r s a l d o <"$f"
+    read -r s a l d o i <"$f"
     sed -n 2p "$f"
-    sent=$((sent + s)) acked=$((acked + a)) lost=$((lost + l)) doubled=$((doubled + d)) overlaps=$((overlaps + o))
+    sent=$((sent + s)) acked=$((acked + a)) lost=$((lost + l)) doubled=$((doubled + d)) overlaps=$((overlaps + o)) integrity=$((integrity + ${i:-0}))
     runs=$((runs + 1))
 done
 if [[ $rc -ne 0 ]]; then
     grep -E '^\s+Failed |Error Message' -A2 "$LOG" | head -n 40 >&2 || true
     echo "chaos.sh: dotnet test exited with $rc ($runs runs reported; full output: $LOG)" >&2
 fi
-echo "chaos: $sent sent, $acked acknowledged, $lost lost, $doubled doubled, $overlaps overlaps"
-[[ $rc -eq 0 && $runs -gt 0 && $lost -eq 0 && $doubled -eq 0 && $overlaps -eq 0 ]]
+echo "chaos: $sent sent, $acked acknowledged, $lost lost, $doubled doubled, $overlaps overlaps, $integrity integrity failures"
+[[ $rc -eq 0 && $runs -gt 0 && $lost -eq 0 && $doubled -eq 0 && $overlaps -eq 0 && $integrity -eq 0 ]]

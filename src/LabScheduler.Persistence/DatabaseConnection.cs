@@ -9,6 +9,29 @@ namespace LabScheduler.Persistence;
 /// </summary>
 public static class DatabaseConnection
 {
+    /// <summary>
+    /// How long a silo's session may sit idle inside an open transaction before PostgreSQL ends it
+    /// (<c>idle_in_transaction_session_timeout</c>): a silo paused mid-transaction (SIGSTOP, a frozen VM)
+    /// cannot hold its locks (the writer fence's share lock on its membership row among them) for longer.
+    /// </summary>
+    public const string IdleInTransactionTimeout = "10s";
+
+    /// <summary>
+    /// <paramref name="connectionString"/> with <c>idle_in_transaction_session_timeout</c> set for every
+    /// session (in the startup packet's options), unless the string sets it already.
+    /// </summary>
+    public static string WithSiloSessionSettings(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.Options?.Contains("idle_in_transaction_session_timeout", StringComparison.Ordinal) == true)
+        {
+            return connectionString;
+        }
+
+        builder.Options = $"{builder.Options} -c idle_in_transaction_session_timeout={IdleInTransactionTimeout}".Trim();
+        return builder.ConnectionString;
+    }
+
     /// <summary>The configuration key of the password file, relative to the root.</summary>
     public const string PasswordFileKey = "Database:PasswordFile";
 

@@ -13,6 +13,11 @@ public sealed class ChaosCluster : IAsyncDisposable
     public const int SiloCount = 3;
     public const int GatewayCount = 2;
 
+    /// <summary>The silos' membership probe timeout (Orleans__ProbeTimeoutSeconds) and missed-probe limit.</summary>
+    public const int ProbeTimeoutSeconds = 2;
+
+    public const int MissedProbesLimit = 3;
+
     private readonly string _root;
     private readonly string _data;
     private readonly ManagedProcess?[] _silos = new ManagedProcess?[SiloCount];
@@ -106,6 +111,10 @@ public sealed class ChaosCluster : IAsyncDisposable
             ["Orleans__SiloPort"] = Invariant(_siloPorts[k].Silo),
             ["Orleans__GatewayPort"] = Invariant(_siloPorts[k].Gateway),
             ["Orleans__AdvertisedIp"] = "127.0.0.1",
+            // Faster failure detection than Orleans' defaults (probe timeout 5 s, 3 missed probes): a killed
+            // or paused silo is declared dead in about 6 s, so the SiloPaused run fits the short form.
+            ["Orleans__ProbeTimeoutSeconds"] = Invariant(ProbeTimeoutSeconds),
+            ["Orleans__MissedProbesLimit"] = Invariant(MissedProbesLimit),
             ["Seed__Demo"] = k == 0 ? "true" : "false",
             ["DOTNET_ENVIRONMENT"] = "Development",
             ["Logging__LogLevel__Default"] = "Warning",
@@ -130,6 +139,34 @@ public sealed class ChaosCluster : IAsyncDisposable
     public async Task KillSiloAsync(int k) => await _silos[k]!.KillAsync();
 
     public async Task KillGatewayAsync(int k) => await _gateways[k]!.KillAsync();
+
+    /// <summary>Lines of the cluster's PostgreSQL log (deploy/pg.sh: DIR/pg.log) that contain <paramref name="text"/>; 0 when it cannot be read.</summary>
+    public int PostgresLogCount(string text)
+    {
+        try
+        {
+            using var stream = new FileStream(Path.Combine(_data, "pg.log"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            var count = 0;
+            while (reader.ReadLine() is { } line)
+            {
+                if (line.Contains(text, StringComparison.Ordinal))
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
 
     public void PauseSilo(int k) => _silos[k]!.Signal(ManagedProcess.SigStop);
 

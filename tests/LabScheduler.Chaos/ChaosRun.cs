@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Npgsql;
 
@@ -10,33 +8,74 @@ namespace LabScheduler.Chaos;
 
 /// <summary>
 /// One run: fresh instruments, clients booking through both gateways, one fault in the middle,
-/// then (the cluster whole again) the database checked against what the clients were told.
+/// then (the cluster whole again) the database checked against what the clients were told. The run
+/// lasts <c>duration</c>, or, with <c>operations</c>, until that many operations were sent (the fault
+/// after a quarter of them), and at least a few seconds after the cluster healed.
 /// </summary>
-public sealed class ChaosRun(ChaosCluster cluster, FaultKind kind, TimeSpan duration, int clients, Action<string> log)
+/// <remarks>
+/// Of the six instruments two carry a quota for one team (so quota.exceeded refusals race with
+/// faults), two have two seats; the walk-up instrument (four seats) takes bookings starting within
+/// 15 minutes, which clients check in and out.
+/// </remarks>
+public sealed class ChaosRun(ChaosCluster cluster, FaultKind kind, TimeSpan duration, int clients, Action<string> log, int? operations = null)
 {
     private const int Instruments = 6;
+    private const string QuotaTeam = "tnu-catalysis";
+    private const int QuotaMinutes = 300;
+    private const string ZombieRefusal = "may not write (membership status";
 
     public async Task<ChaosFigures> RunAsync()
     {
-        var instruments = await CreateInstrumentsAsync();
-        var workload = new ChaosClients(cluster.GatewayUrls, instruments, clients, slotDays: 60);
+        var (instruments, walkUp) = await CreateInstrumentsAsync();
+        var fencedBefore = cluster.PostgresLogCount(ZombieRefusal);
+        var workload = new ChaosClients(cluster.GatewayUrls, instruments, walkUp, clients, slotDays: 60);
         using var stop = new CancellationTokenSource();
         var running = workload.RunAsync(stop.Token);
 
-        await Task.Delay(duration / 4);
+        if (operations is { } total)
+        {
+            await UntilAsync(() => workload.Sent >= total / 4, running);
+        }
+        else
+        {
+            await Task.Delay(duration / 4);
+        }
+
         log($"{kind}: fault at {workload.Now.TotalSeconds:0.0} s, {workload.Sent} sent so far");
         await BreakAsync();
         await cluster.HealAsync(TimeSpan.FromMinutes(3));
         var healedAt = workload.Now;
         log($"{kind}: healed at {healedAt.TotalSeconds:0.0} s");
 
-        // After the fault, at least a quarter of the run (and a few seconds) of normal service.
-        var rest = TimeSpan.FromTicks(Math.Max(duration.Ticks * 3 / 4 - healedAt.Ticks, duration.Ticks / 4));
-        await Task.Delay(rest > TimeSpan.FromSeconds(3) ? rest : TimeSpan.FromSeconds(3));
+        if (operations is { } all)
+        {
+            await UntilAsync(() => workload.Sent >= all && workload.Now > healedAt + TimeSpan.FromSeconds(3), running);
+        }
+        else
+        {
+            // After the fault, at least a quarter of the run (and a few seconds) of normal service.
+            var rest = TimeSpan.FromTicks(Math.Max(duration.Ticks * 3 / 4 - healedAt.Ticks, duration.Ticks / 4));
+            await Task.Delay(rest > TimeSpan.FromSeconds(3) ? rest : TimeSpan.FromSeconds(3));
+        }
+
         await stop.CancelAsync();
         await running;
 
-        return await CheckAsync(workload, instruments, healedAt);
+        var fenced = cluster.PostgresLogCount(ZombieRefusal) - fencedBefore;
+        if (workload.BodilessDetail is { } detail)
+        {
+            log($"{kind}: {workload.CreatedWithoutBody} answers 201 without a booking in the body; the first: {detail}");
+        }
+
+        return await CheckAsync(workload, [.. instruments, walkUp], healedAt, fenced);
+    }
+
+    private static async Task UntilAsync(Func<bool> done, Task running)
+    {
+        while (!done() && !running.IsCompleted)
+        {
+            await Task.Delay(100);
+        }
     }
 
     private async Task BreakAsync()
@@ -94,43 +133,59 @@ public sealed class ChaosRun(ChaosCluster cluster, FaultKind kind, TimeSpan dura
         log($"{kind}: fault over after {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
-    private async Task<List<string>> CreateInstrumentsAsync()
+    private async Task<(List<string> Instruments, string WalkUp)> CreateInstrumentsAsync()
     {
         using var http = new HttpClient { BaseAddress = new Uri(cluster.GatewayUrls[0]), Timeout = TimeSpan.FromSeconds(30) };
         var token = await http.PostAsJsonAsync("/api/v1/auth/dev-token", new { userId = "admin" });
         token.EnsureSuccessStatusCode();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
             "Bearer", (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
-        var ids = new List<string>();
-        for (var i = 0; i < Instruments; i++)
+        async Task<string> CreateAsync(int i, int capacity)
         {
             var id = $"chaos{(int)kind}-{Guid.NewGuid():N}"[..16];
             var response = await http.PostAsJsonAsync("/api/v1/labs/xian-nmr/instruments", new
             {
                 id, name = $"Chaos {kind} {i}", category = "nmr", currency = "CNY",
                 rates = new { @internal = 100, partner = 150, external = 200 },
-                rules = new { },
+                rules = new { capacity },
             });
             if (!response.IsSuccessStatusCode)
             {
                 throw new InvalidOperationException($"Creating instrument {id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             }
 
+            return id;
+        }
+
+        var ids = new List<string>();
+        for (var i = 0; i < Instruments; i++)
+        {
+            var id = await CreateAsync(i, capacity: i is 2 or 3 ? 2 : 1);
+            if (i < 2)
+            {
+                var quota = await http.PutAsJsonAsync($"/api/v1/teams/{QuotaTeam}/quotas/{id}", new { minutesPerMonth = QuotaMinutes });
+                if (!quota.IsSuccessStatusCode)
+                {
+                    throw new InvalidOperationException($"Setting a quota on {id}: {(int)quota.StatusCode} {await quota.Content.ReadAsStringAsync()}");
+                }
+            }
+
             ids.Add(id);
         }
 
-        return ids;
+        return (ids, await CreateAsync(Instruments, capacity: 4));
     }
 
-    private async Task<ChaosFigures> CheckAsync(ChaosClients workload, List<string> instruments, TimeSpan healedAt)
+    private async Task<ChaosFigures> CheckAsync(ChaosClients workload, List<string> instruments, TimeSpan healedAt, int fenced)
     {
         await using var connection = new NpgsqlConnection(cluster.ConnectionString);
         await connection.OpenAsync();
+        var ids = instruments.ToArray();
 
         var stored = new Dictionary<Guid, string>();
         await using (var rows = new NpgsqlCommand("SELECT id, status FROM bookings WHERE instrument_id = ANY(@i)", connection))
         {
-            rows.Parameters.AddWithValue("i", instruments.ToArray());
+            rows.Parameters.AddWithValue("i", ids);
             await using var reader = await rows.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
@@ -138,9 +193,10 @@ public sealed class ChaosRun(ChaosCluster cluster, FaultKind kind, TimeSpan dura
             }
         }
 
-        // Lost: a booking the client was told was made (or cancelled) that the table does not hold so.
+        // Lost: a booking the client was told was made that the table does not hold, or holds in a status
+        // its last acknowledged operation (cancel, check-in, check-out) rules out.
         var acknowledged = workload.AcknowledgedBookings;
-        var lost = acknowledged.Count(a => !stored.TryGetValue(a.Id, out var status) || (a.Cancelled && status != "cancelled"));
+        var lost = acknowledged.Count(a => !stored.TryGetValue(a.Id, out var status) || !a.Allowed.Contains(status));
 
         // Doubled: a booking row that no request's key names (the same operation made twice under another id),
         // or one key told two different bookings.
@@ -152,21 +208,90 @@ public sealed class ChaosRun(ChaosCluster cluster, FaultKind kind, TimeSpan dura
         var storedButUnacknowledged = stored.Keys.Count(id => !acknowledgedIds.Contains(id));
 
         // Overlaps: two active bookings of a capacity-1 instrument at once (the exclusion constraint should make this impossible).
-        await using var overlaps = new NpgsqlCommand("""
+        var overlapCount = await CountAsync(connection, $"""
             SELECT count(*) FROM bookings a JOIN bookings b
               ON a.instrument_id = b.instrument_id AND a.id < b.id AND a.during && b.during
             WHERE a.instrument_id = ANY(@i) AND a.exclusive AND b.exclusive
-              AND a.status IN ('pending', 'confirmed', 'checked-in') AND b.status IN ('pending', 'confirmed', 'checked-in')
-            """, connection);
-        overlaps.Parameters.AddWithValue("i", instruments.ToArray());
-        var overlapCount = Convert.ToInt32(await overlaps.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+              AND a.status IN ({Holding}) AND b.status IN ({Holding})
+            """, ids);
 
+        // Over capacity: an active booking at whose start more active bookings run than the instrument has seats
+        // (the most that overlap at any instant is reached at some booking's start).
+        var overCapacity = await CountAsync(connection, $"""
+            SELECT count(*) FROM bookings b JOIN instrument_limits l ON l.instrument_id = b.instrument_id
+            WHERE b.instrument_id = ANY(@i) AND b.status IN ({Holding})
+              AND (SELECT count(*) FROM bookings o
+                   WHERE o.instrument_id = b.instrument_id AND o.status IN ({Holding}) AND o.during @> lower(b.during)) > l.capacity
+            """, ids);
+
+        // Quota overdrawn: a team's minutes on an instrument in a month of the lab's calendar (counted as the
+        // grain counts them: holding time, completed, and no-shows, which are charged) beyond its quota.
+        var quotaOverdrawn = await CountAsync(connection, $"""
+            SELECT count(*) FROM (
+                SELECT q.team_id, q.instrument_id, date_trunc('month', lower(b.during) AT TIME ZONE i.time_zone)
+                FROM team_quotas q
+                JOIN instruments i ON i.id = q.instrument_id
+                JOIN bookings b ON b.team_id = q.team_id AND b.instrument_id = q.instrument_id
+                WHERE q.instrument_id = ANY(@i) AND b.status IN ({Holding}, 'completed', 'no-show')
+                GROUP BY 1, 2, 3, q.minutes_per_month
+                HAVING sum(extract(epoch FROM upper(b.during) - lower(b.during)) / 60) > q.minutes_per_month) overdrawn
+            """, ids);
+
+        // The ledger against the bookings: no rows for bookings that do not exist; exactly one outcome row for
+        // each completed (usage) and no-show booking, none for any other (but a late cancellation's); every
+        // outcome row of its booking's team and instrument, at the instrument's rate for its tariff, for the
+        // booked minutes, charged those (no charge-actual rule) at rate times minutes.
+        var ledgerOrphans = await CountAsync(connection, """
+            SELECT count(*) FROM usage_ledger l
+            WHERE l.instrument_id = ANY(@i) AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.id = l.booking_id)
+            """, ids);
+        var ledgerMissing = await CountAsync(connection, $"""
+            SELECT count(*) FROM bookings b
+            CROSS JOIN LATERAL (SELECT count(*) AS n, min(l.kind) AS kind FROM usage_ledger l
+                                WHERE l.booking_id = b.id AND l.kind <> 'reversal' AND l.corrects IS NULL) o
+            WHERE b.instrument_id = ANY(@i) AND NOT (
+                   (b.status = 'completed' AND o.n = 1 AND o.kind = 'usage')
+                OR (b.status = 'no-show' AND o.n = 1 AND o.kind = 'no-show')
+                OR (b.status = 'cancelled' AND (o.n = 0 OR (o.n = 1 AND o.kind = 'late-cancellation')))
+                OR (b.status IN ({Holding}, 'rejected') AND o.n = 0))
+            """, ids);
+        var ledgerMispriced = await CountAsync(connection, """
+            SELECT count(*) FROM usage_ledger l JOIN bookings b ON b.id = l.booking_id
+            WHERE l.instrument_id = ANY(@i) AND l.kind <> 'reversal' AND (
+                   l.instrument_id <> b.instrument_id OR l.team_id <> b.team_id OR l.currency <> 'CNY'
+                OR l.hourly_rate <> CASE l.tariff WHEN 'internal' THEN 100 WHEN 'partner' THEN 150 ELSE 200 END
+                OR l.booked_minutes <> extract(epoch FROM upper(b.during) - lower(b.during)) / 60
+                OR l.charged_minutes <> l.booked_minutes
+                OR l.amount <> round(l.charged_minutes * l.hourly_rate / 60, 2))
+            """, ids);
+        var ledgerRows = await CountAsync(connection, "SELECT count(*) FROM usage_ledger WHERE instrument_id = ANY(@i)", ids);
+
+        var (cancelled, checkedIn, checkedOut, walkUps) = workload.Transitions;
         return new ChaosFigures(
             kind, workload.Sent, acknowledged.Count, workload.Refused, workload.Unsettled, lost, doubled, overlapCount,
-            workload.InternalErrors, acknowledged.Count(a => a.At > healedAt), storedButUnacknowledged, workload.LongestUnavailability);
+            workload.InternalErrors, acknowledged.Count(a => a.At > healedAt), storedButUnacknowledged, workload.LongestUnavailability)
+        {
+            LedgerMismatches = ledgerOrphans + ledgerMissing + ledgerMispriced,
+            LedgerRows = ledgerRows,
+            QuotaOverdrawn = quotaOverdrawn,
+            OverCapacity = overCapacity,
+            Cancelled = cancelled,
+            CheckedIn = checkedIn,
+            CheckedOut = checkedOut,
+            WalkUps = walkUps,
+            FencedWrites = fenced,
+            CreatedWithoutBody = workload.CreatedWithoutBody,
+        };
     }
 
-    /// <summary>The booking id the gateway derives from a caller's key (IdempotentIds in the gateway).</summary>
-    private static Guid BookingIdFor(string userId, string key) =>
-        new(SHA256.HashData(Encoding.UTF8.GetBytes($"booking\n{userId}\n{key}")).AsSpan(0, 16));
+    private const string Holding = "'pending', 'confirmed', 'checked-in'";
+
+    private static async Task<int> CountAsync(NpgsqlConnection connection, string sql, string[] instruments)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("i", instruments);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static Guid BookingIdFor(string userId, string key) => ChaosClients.BookingIdFor(userId, key);
 }

@@ -66,6 +66,13 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next, Idempote
         var completed = false;
         using var running = new CancellationTokenSource();
         var renewing = RenewWhileRunningAsync(userId, key, hash, running.Token);
+
+        // The response is stored for the retries whether or not this caller still listens, so it is made
+        // in full: with the caller's abort token, a caller that gave up (a client timeout) would cut the
+        // body's JSON short (WriteAsJsonAsync ends quietly when its token is cancelled) and a 201 with an
+        // empty body would be stored and replayed.
+        var aborted = http.RequestAborted;
+        http.RequestAborted = CancellationToken.None;
         try
         {
             await next(http);
@@ -73,6 +80,7 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next, Idempote
         }
         finally
         {
+            http.RequestAborted = aborted;
             http.Response.Body = original;
             await running.CancelAsync();
             await renewing;

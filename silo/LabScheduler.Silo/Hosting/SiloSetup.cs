@@ -21,10 +21,24 @@ public static class SiloSetup
     /// Clustering, grain storage and reminders on PostgreSQL, plus the services grains need.
     /// <paramref name="clustering"/> false leaves membership to the caller (the test cluster).
     /// </summary>
+    /// <remarks>
+    /// Every connection of the silo (clustering, grain storage, reminders, its own queries) has
+    /// <c>idle_in_transaction_session_timeout</c> set (<see cref="DatabaseConnection.WithSiloSessionSettings"/>).
+    /// With clustering the booking writes pass the <see cref="WriterFence"/> on this silo's membership row.
+    /// </remarks>
     public static ISiloBuilder AddLabScheduler(this ISiloBuilder silo, LabSchedulerSiloOptions options, bool clustering = true)
     {
+        var connectionString = DatabaseConnection.WithSiloSessionSettings(options.ConnectionString);
         if (clustering)
         {
+            // The silo's own row, as Orleans' ADO.NET clustering writes it (address text, silo port, generation).
+            silo.Services.AddSingleton(services => new WriterFence(() =>
+            {
+                var local = services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>();
+                var address = local.SiloAddress;
+                return new SiloIdentity(local.ClusterId, address.Endpoint.Address.ToString(), address.Endpoint.Port, address.Generation);
+            }));
+
             silo.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = options.ClusterId;
@@ -34,7 +48,7 @@ public static class SiloSetup
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = options.ConnectionString;
+                o.ConnectionString = connectionString;
             });
             if (options.SiloName is { Length: > 0 } name)
             {
@@ -71,13 +85,13 @@ public static class SiloSetup
         silo.AddAdoNetGrainStorage(StorageNames.Default, o =>
         {
             o.Invariant = Invariant;
-            o.ConnectionString = options.ConnectionString;
+            o.ConnectionString = connectionString;
             o.GrainStorageSerializer = new JsonGrainStateSerializer();
         });
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Invariant;
-            o.ConnectionString = options.ConnectionString;
+            o.ConnectionString = connectionString;
         });
         silo.AddIncomingGrainCallFilter<InternalOnlyCallFilter>();
         // A caller's trace goes on through grain calls (spans only while someone listens).
@@ -92,7 +106,7 @@ public static class SiloSetup
         // A grain whose activation fails on the database fails its callers with the Npgsql exception, past the
         // call filters: without this Orleans has no codec for it and the caller gets a CodecNotFoundException.
         silo.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
-        silo.Services.AddLabSchedulerServices(options.ConnectionString);
+        silo.Services.AddLabSchedulerServices(connectionString);
         return silo;
     }
 

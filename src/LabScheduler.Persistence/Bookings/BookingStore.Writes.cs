@@ -112,7 +112,7 @@ public sealed partial class BookingStore
         Instant? checkedInAt = null, Instant? endedAt = null, IReadOnlyList<Notice>? notices = null, LedgerEntry? ledger = null,
         AuditEntry? audit = null, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand($"""
+        var command = new NpgsqlBatchCommand($"""
             WITH written AS (
                 UPDATE bookings SET status = @status, status_reason = @reason, updated_at = @updated, version = version + 1,
                                     checked_in_at = coalesce(@checkedIn, checked_in_at), ended_at = coalesce(@ended, ended_at)
@@ -141,11 +141,42 @@ public sealed partial class BookingStore
         command.Parameters.AddWithValue("updated", updatedAt);
         try
         {
-            return (long)(await command.ExecuteScalarAsync(cancellationToken))! == 1 ? WriteOutcome.Written : WriteOutcome.Stale;
+            return await FencedScalarAsync(command, cancellationToken) == 1 ? WriteOutcome.Written : WriteOutcome.Stale;
         }
         catch (PostgresException e) when (IsRefusedByLimits(e))
         {
             return WriteOutcome.Overlap;
+        }
+    }
+
+    // One statement (one row, one bigint), behind the writer fence in the same round trip and implicit transaction.
+    private async Task<long> FencedScalarAsync(NpgsqlBatchCommand statement, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        if (fence is not null)
+        {
+            batch.BatchCommands.Add(fence.Command());
+        }
+
+        batch.BatchCommands.Add(statement);
+        try
+        {
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            if (fence is not null)
+            {
+                await reader.NextResultAsync(cancellationToken);
+            }
+
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                throw new InvalidOperationException("A fenced statement returned no row.");
+            }
+
+            return reader.GetInt64(0);
+        }
+        catch (PostgresException e) when (WriterFence.Refusal(e) is { } refused)
+        {
+            throw refused;
         }
     }
 

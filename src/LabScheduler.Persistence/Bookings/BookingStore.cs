@@ -15,10 +15,13 @@ namespace LabScheduler.Persistence.Bookings;
 /// One partial per area: <c>Writes</c> (the one-statement writes and what goes in with them),
 /// <c>Limits</c> (capacity and buffer), <c>Calendar</c> (what an instrument and slot search load),
 /// <c>Sweep</c>, <c>Listing</c> (single bookings, series, filtered pages) and <c>Reports</c> (minute sums).
+/// Writes (inserts and status changes) pass the silo's <see cref="WriterFence"/> when it has one (a
+/// silo of a cluster on ADO.NET clustering always does): a silo no longer active in the cluster writes
+/// nothing and gets a <see cref="WriterFencedException"/>.
 /// </remarks>
-public sealed partial class BookingStore(NpgsqlDataSource dataSource)
+public sealed partial class BookingStore(NpgsqlDataSource dataSource, WriterFence? fence = null)
 {
-    private readonly GroupCommit _commits = new(dataSource);
+    private readonly GroupCommit _commits = new(dataSource, fence);
 
     /// <summary>Group-committed batches and the inserts they carried, since start.</summary>
     public (long Batches, long Statements) GroupCommits => _commits.Totals;
