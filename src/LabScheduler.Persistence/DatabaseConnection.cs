@@ -12,7 +12,7 @@ public static class DatabaseConnection
     /// <summary>
     /// How long a silo's session may sit idle inside an open transaction before PostgreSQL ends it
     /// (<c>idle_in_transaction_session_timeout</c>): a silo paused mid-transaction (SIGSTOP, a frozen VM)
-    /// cannot hold its locks (the writer fence's share lock on its membership row among them) for longer.
+    /// cannot hold its locks (row locks of a booking write, seat rows) for longer.
     /// </summary>
     public const string IdleInTransactionTimeout = "10s";
 
