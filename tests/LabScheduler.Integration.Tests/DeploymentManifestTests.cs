@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using k8s;
 using k8s.Models;
+using Orleans.Hosting.Kubernetes;
 using YamlDotNet.RepresentationModel;
 
 namespace LabScheduler.Integration.Tests;
@@ -32,7 +33,7 @@ public sealed partial class DeploymentManifestTests
     public void EveryManifest_ParsesStrictly_IntoTheNamespaceOfTheApp()
     {
         var kinds = Objects.Value.Select(o => o.GetType().Name).ToHashSet();
-        Assert.Superset(new HashSet<string> { nameof(V1Namespace), nameof(V1Secret), nameof(V1Deployment), nameof(V1Service), nameof(V1Ingress), nameof(V1PodDisruptionBudget), nameof(V1NetworkPolicy) }, kinds);
+        Assert.Superset(new HashSet<string> { nameof(V1Namespace), nameof(V1Secret), nameof(V1Deployment), nameof(V1Service), nameof(V1Ingress), nameof(V1PodDisruptionBudget), nameof(V1NetworkPolicy), nameof(V1ServiceAccount), nameof(V1Role), nameof(V1RoleBinding) }, kinds);
         foreach (var o in Objects.Value.OfType<IMetadata<V1ObjectMeta>>().Where(o => o is not V1Namespace))
         {
             Assert.Equal("labscheduler", o.Metadata.NamespaceProperty);
@@ -48,7 +49,7 @@ public sealed partial class DeploymentManifestTests
         var pod = deployment.Spec.Template.Spec;
         Assert.True(pod.SecurityContext.RunAsNonRoot);
         Assert.NotEqual(0, pod.SecurityContext.RunAsUser);
-        Assert.Equal(deployment.Spec.Selector.MatchLabels, deployment.Spec.Template.Metadata.Labels);
+        Assert.Superset(deployment.Spec.Selector.MatchLabels.ToHashSet(), deployment.Spec.Template.Metadata.Labels.ToHashSet());
         foreach (var container in pod.Containers)
         {
             var ports = container.Ports.Select(p => p.Name).ToHashSet();
@@ -72,6 +73,31 @@ public sealed partial class DeploymentManifestTests
         var silo = Deployment("silo").Spec.Template.Spec.Containers.Single();
         var health = silo.Ports.Single(p => p.Name == "health").ContainerPort;
         Assert.Equal($"{health}", silo.Env.Single(e => e.Name == "Health__Port").Value);
+    }
+
+    [Fact]
+    public void TheSilos_UseOrleansKubernetesHosting_WithTheDownwardApiItReads_AndOnlyThePodRightsItNeeds()
+    {
+        var pod = Deployment("silo").Spec.Template;
+        var env = pod.Spec.Containers.Single().Env.ToDictionary(e => e.Name);
+        Assert.Equal("true", env["Orleans__KubernetesHosting"].Value);
+        Assert.Equal("metadata.name", env[KubernetesHostingOptions.PodNameEnvironmentVariable].ValueFrom.FieldRef.FieldPath);
+        Assert.Equal("metadata.namespace", env[KubernetesHostingOptions.PodNamespaceEnvironmentVariable].ValueFrom.FieldRef.FieldPath);
+        Assert.Equal("status.podIP", env[KubernetesHostingOptions.PodIPEnvironmentVariable].ValueFrom.FieldRef.FieldPath);
+        // One cluster, named alike to Orleans' hosting (variables and pod labels) and to our own settings.
+        Assert.Equal(env["Orleans__ClusterId"].Value, env[KubernetesHostingOptions.ClusterIdEnvironmentVariable].Value);
+        Assert.Equal(env["Orleans__ServiceId"].Value, env[KubernetesHostingOptions.ServiceIdEnvironmentVariable].Value);
+        Assert.Equal(env["Orleans__ClusterId"].Value, pod.Metadata.Labels[KubernetesHostingOptions.ClusterIdLabel]);
+        Assert.Equal(env["Orleans__ServiceId"].Value, pod.Metadata.Labels[KubernetesHostingOptions.ServiceIdLabel]);
+
+        var account = Assert.Single(Objects.Value.OfType<V1ServiceAccount>(), a => a.Metadata.Name == pod.Spec.ServiceAccountName);
+        var binding = Assert.Single(Objects.Value.OfType<V1RoleBinding>(), b => b.Subjects.Any(s => s.Kind == "ServiceAccount" && s.Name == account.Metadata.Name));
+        var role = Assert.Single(Objects.Value.OfType<V1Role>(), r => r.Metadata.Name == binding.RoleRef.Name && binding.RoleRef.Kind == "Role");
+        var rule = Assert.Single(role.Rules);
+        Assert.Equal(["pods"], rule.Resources);
+        Assert.Equal(new HashSet<string> { "get", "list", "watch", "delete" }, rule.Verbs.ToHashSet());
+        Assert.Empty(Objects.Value.OfType<V1ClusterRoleBinding>());
+        Assert.False(Deployment("gateway").Spec.Template.Spec.AutomountServiceAccountToken);
     }
 
     [Theory]

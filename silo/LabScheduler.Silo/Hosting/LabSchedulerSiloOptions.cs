@@ -38,6 +38,14 @@ public sealed class LabSchedulerSiloOptions
     /// </summary>
     public bool Dashboard { get; set; }
 
+    /// <summary>
+    /// Orleans' Kubernetes hosting (Orleans__KubernetesHosting): the silo takes its name and address
+    /// from the pod (POD_NAME, POD_NAMESPACE, POD_IP from the downward API), and the silos delete the
+    /// pods of silos the cluster declared dead, and declare dead the silos whose pods are gone; needs
+    /// RBAC on pods (deploy/k8s/rbac.yaml). Membership stays in PostgreSQL.
+    /// </summary>
+    public bool KubernetesHosting { get; set; }
+
     /// <summary>TLS with client certificates on the silo and gateway ports (Orleans__Tls__*). Off unless a certificate file is set.</summary>
     public LabScheduler.Contracts.Cluster.ClusterTls Tls { get; set; } = new();
 }

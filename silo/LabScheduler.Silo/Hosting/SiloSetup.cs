@@ -96,6 +96,11 @@ public static class SiloSetup
         silo.AddIncomingGrainCallFilter<InternalOnlyCallFilter>();
         // A caller's trace goes on through grain calls (spans only while someone listens).
         silo.AddActivityPropagation();
+        if (options.KubernetesHosting)
+        {
+            silo.UseKubernetesHosting();
+        }
+
         if (options.Dashboard)
         {
             // No live log stream: the dashboard is for administrators, but logs stay in the log pipeline.
