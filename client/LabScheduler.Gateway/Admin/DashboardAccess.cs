@@ -39,8 +39,8 @@ public static class DashboardAccess
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app, bool enabled)
     {
         app.MapPost("/api/v1/admin/orleans-session", (HttpContext http, IGrainFactory grains) => StartSession(http, grains, enabled))
-            .RequireAuthorization().WithName("StartDashboardSession")
-            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .RequireAuthorization().WithName("StartOrleansDashboardSession")
+            .Produces<OrleansSessionResponse>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Sets the cookie that opens the Orleans dashboard at /admin/orleans/ in this browser (administrators; 404 when the dashboard is off).");
         if (enabled)
@@ -64,20 +64,23 @@ public static class DashboardAccess
         }
 
         var token = http.Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
-        var expires = new JsonWebTokenHandler().ReadJsonWebToken(token).ValidTo;
+        var expires = new DateTimeOffset(DateTime.SpecifyKind(new JsonWebTokenHandler().ReadJsonWebToken(token).ValidTo, DateTimeKind.Utc));
         http.Response.Cookies.Append(Cookie, token, new CookieOptions
         {
             HttpOnly = true,
             Secure = http.Request.IsHttps,
             SameSite = SameSiteMode.Strict,
             Path = Path,
-            Expires = new DateTimeOffset(DateTime.SpecifyKind(expires, DateTimeKind.Utc)),
+            Expires = expires,
         });
-        return TypedResults.NoContent();
+        return TypedResults.Ok(new OrleansSessionResponse($"{Path}/", expires));
     }
 
     private static async Task<bool> IsAdministratorAsync(ClaimsPrincipal user, IGrainFactory grains) =>
         user.FindFirstValue(JwtRegisteredClaimNames.Sub) is { } sub && (await grains.GetGrain<IUserGrain>(sub).GetAccessAsync()).IsAdmin;
+
+    /// <summary>Where the dashboard is, and until when the cookie opens it (the access token's expiry).</summary>
+    public sealed record OrleansSessionResponse(string Url, DateTimeOffset Expires);
 
     private sealed class AdministratorRequirement : IAuthorizationRequirement;
 

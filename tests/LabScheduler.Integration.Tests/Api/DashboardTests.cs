@@ -39,7 +39,8 @@ public sealed class DashboardTests : IAsyncLifetime
         session.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         var started = await browser.SendAsync(session);
 
-        Assert.Equal(HttpStatusCode.NoContent, started.StatusCode);
+        var answer = await started.Expect(HttpStatusCode.OK);
+        Assert.Equal("/admin/orleans/", answer.Str("url"));
         var cookie = Assert.Single(started.Headers.GetValues("Set-Cookie"));
         Assert.StartsWith("labsched_orleans=", cookie, StringComparison.Ordinal);
         Assert.Contains("path=/admin/orleans", cookie, StringComparison.OrdinalIgnoreCase);
