@@ -5,24 +5,26 @@ using LabScheduler.Testing;
 namespace LabScheduler.Integration.Tests;
 
 /// <summary>
-/// The silo image's build stage replayed without Docker (there is no engine on this machine): its
+/// Each image's build stage replayed without Docker (there is no engine on this machine): its
 /// COPY lines copy exactly what they name from the repository (minus what .dockerignore leaves out)
 /// into a scratch folder standing for /src, its RUN lines run there in order (restore from the
-/// project files alone, then publish), and the published silo then starts with the image's own
-/// settings and becomes ready. A Dockerfile that copies too little, or a project that no longer
+/// project files alone, then publish), and what it published then starts with the image's own
+/// settings and becomes ready (the gateway with an in-process silo to reach). A Dockerfile that copies too little, or a project that no longer
 /// publishes on its own, fails here instead of in somebody's image build.
 /// </summary>
 public sealed partial class DockerBuildStageTests
 {
-    [Fact]
-    public async Task TheSiloImagesBuildStage_Publishes_AndWhatItPublishesRunsReady()
+    [Theory]
+    [InlineData("Dockerfile.silo", "LabScheduler.Silo.dll")]
+    [InlineData("Dockerfile.gateway", "LabScheduler.Gateway.dll")]
+    public async Task TheImagesBuildStage_Publishes_AndWhatItPublishesRuns(string dockerfile, string dll)
     {
         var scratch = Directory.CreateTempSubdirectory("labsched-image-");
         try
         {
             var src = Path.Combine(scratch.FullName, "src");
             var app = Path.Combine(scratch.FullName, "app");
-            var (steps, environment) = BuildStage(File.ReadAllLines(Path.Combine(Scripts.RepoRoot, "deploy", "docker", "Dockerfile.silo")));
+            var (steps, environment) = BuildStage(File.ReadAllLines(Path.Combine(Scripts.RepoRoot, "deploy", "docker", dockerfile)));
             Assert.Contains(steps, s => s.Kind == "RUN" && s.Text.Contains("dotnet restore", StringComparison.Ordinal));
             Assert.Contains(steps, s => s.Kind == "RUN" && s.Text.Contains("dotnet publish", StringComparison.Ordinal));
             Directory.CreateDirectory(src);
@@ -40,24 +42,41 @@ public sealed partial class DockerBuildStageTests
                 }
             }
 
-            Assert.True(File.Exists(Path.Combine(app, "LabScheduler.Silo.dll")));
-            await using var database = await TestDatabase.CreateAsync("image");
-            var health = LoopbackPorts.Free();
+            Assert.True(File.Exists(Path.Combine(app, dll)));
+            // The gateway waits for a silo before it serves, so it gets one (in-process) on its database.
+            await using var cluster = dll.Contains("Gateway", StringComparison.Ordinal) ? await SiloHarness.StartAsync("image") : null;
+            await using var database = cluster is null ? await TestDatabase.CreateAsync("image") : null;
+            var port = LoopbackPorts.Free();
             var settings = new Dictionary<string, string>(environment)
             {
-                ["ConnectionStrings__LabScheduler"] = database.ConnectionString,
-                ["Orleans__ClusterId"] = $"img-{Guid.NewGuid():N}"[..16],
-                ["Orleans__AdvertisedIp"] = "127.0.0.1",
-                ["Orleans__SiloPort"] = $"{LoopbackPorts.Free()}",
-                ["Orleans__GatewayPort"] = $"{LoopbackPorts.Free()}",
-                ["Health__Port"] = $"{health}",
-                ["Health__Address"] = "127.0.0.1",
+                ["ConnectionStrings__LabScheduler"] = cluster?.Options.ConnectionString ?? database!.ConnectionString,
+                ["Orleans__ClusterId"] = cluster?.Options.ClusterId ?? $"img-{Guid.NewGuid():N}"[..16],
             };
-            Assert.Equal("Production", settings["DOTNET_ENVIRONMENT"]);
-            await using var silo = ManagedProcess.Start("dotnet", [Path.Combine(app, "LabScheduler.Silo.dll")], settings, app, Path.Combine(scratch.FullName, "silo.log"));
+            Assert.Equal("Production", settings.GetValueOrDefault("DOTNET_ENVIRONMENT") ?? settings["ASPNETCORE_ENVIRONMENT"]);
+            string probe;
+            if (dll.Contains("Silo", StringComparison.Ordinal))
+            {
+                // The silo on its own: ready once it is Active and PostgreSQL answers.
+                settings["Orleans__AdvertisedIp"] = "127.0.0.1";
+                settings["Orleans__SiloPort"] = $"{LoopbackPorts.Free()}";
+                settings["Orleans__GatewayPort"] = $"{LoopbackPorts.Free()}";
+                settings["Health__Port"] = $"{port}";
+                settings["Health__Address"] = "127.0.0.1";
+                probe = $"http://127.0.0.1:{port}/health/ready";
+            }
+            else
+            {
+                // The gateway: ready once it reaches the silo and PostgreSQL.
+                settings["ASPNETCORE_HTTP_PORTS"] = $"{port}";
+                settings["Auth__Mode"] = "demo";
+                settings["LABSCHED_DATA"] = scratch.FullName;
+                probe = $"http://127.0.0.1:{port}/health/ready";
+            }
+
+            await using var process = ManagedProcess.Start("dotnet", [Path.Combine(app, dll)], settings, app, Path.Combine(scratch.FullName, "process.log"));
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            (await silo.WaitForAnswerAsync(http, $"http://127.0.0.1:{health}/health/ready", r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(90))).Dispose();
-            await silo.StopAsync(TimeSpan.FromSeconds(30));
+            (await process.WaitForAnswerAsync(http, probe, r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(90))).Dispose();
+            await process.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally
         {
