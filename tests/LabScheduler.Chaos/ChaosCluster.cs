@@ -38,23 +38,11 @@ public sealed class ChaosCluster : IAsyncDisposable
 
     public IReadOnlyList<string> GatewayUrls => [.. _gatewayPorts.Select(p => $"http://127.0.0.1:{p}")];
 
-    public static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "LabScheduler.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("LabScheduler.sln not found above " + AppContext.BaseDirectory);
-    }
 
     /// <summary>Starts everything on a fresh data folder and waits until both gateways are ready.</summary>
     public static async Task<ChaosCluster> StartAsync(string data)
     {
-        var root = RepoRoot();
+        var root = Repository.Root;
         if (Directory.Exists(data))
         {
             await PgAsync(root, $"pg_stop_private {Quote(data)} || true");

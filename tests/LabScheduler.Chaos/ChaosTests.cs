@@ -1,3 +1,4 @@
+using LabScheduler.Testing;
 using System.Globalization;
 using Xunit.Abstractions;
 
@@ -13,7 +14,7 @@ public sealed class ChaosClusterFixture : IAsyncLifetime
     public async Task InitializeAsync() =>
         _cluster = await ChaosCluster.StartAsync(Environment.GetEnvironmentVariable("LABSCHED_CHAOS_DATA") is { Length: > 0 } data
             ? Path.GetFullPath(data)
-            : Path.Combine(ChaosCluster.RepoRoot(), ".data", "chaos"));
+            : Path.Combine(Repository.Root, ".data", "chaos"));
 
     public async Task DisposeAsync()
     {

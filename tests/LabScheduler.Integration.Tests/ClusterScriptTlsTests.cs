@@ -21,12 +21,12 @@ public sealed class ClusterScriptTlsTests
     {
         await using var database = await TestDatabase.CreateAsync("cluster-tls");
         var data = Directory.CreateTempSubdirectory("labsched-cluster-").FullName;
-        var port = Scripts.FreePort();
+        var port = LoopbackPorts.Free();
         var output = new StringBuilder();
-        var info = new ProcessStartInfo("setsid", ["bash", Path.Combine(Scripts.RepoRoot, "deploy", "cluster.sh"),
+        var info = new ProcessStartInfo("setsid", ["bash", Path.Combine(Repository.Root, "deploy", "cluster.sh"),
             "--tls", "--silos", "1", "--gateways", "1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", data])
         {
-            WorkingDirectory = Scripts.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+            WorkingDirectory = Repository.Root, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
         };
         info.Environment["LABSCHED_DB"] = database.ConnectionString;
         info.Environment["LABSCHED_SKIP_BUILD"] = "1";
@@ -60,7 +60,7 @@ public sealed class ClusterScriptTlsTests
         }
         finally
         {
-            using (var stop = Process.Start("bash", [Path.Combine(Scripts.RepoRoot, "deploy", "cluster.sh"), "stop", "--data", data]))
+            using (var stop = Process.Start("bash", [Path.Combine(Repository.Root, "deploy", "cluster.sh"), "stop", "--data", data]))
             {
                 await stop!.WaitForExitAsync();
             }

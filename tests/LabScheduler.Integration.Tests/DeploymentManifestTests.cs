@@ -1,3 +1,4 @@
+using LabScheduler.Testing;
 using System.Text.RegularExpressions;
 using k8s;
 using k8s.Models;
@@ -15,7 +16,7 @@ namespace LabScheduler.Integration.Tests;
 /// </summary>
 public sealed partial class DeploymentManifestTests
 {
-    private static readonly string Deploy = Path.Combine(Scripts.RepoRoot, "deploy");
+    private static readonly string Deploy = Path.Combine(Repository.Root, "deploy");
 
     private static readonly Lazy<IReadOnlyList<object>> Objects = new(() =>
     {
@@ -135,7 +136,7 @@ public sealed partial class DeploymentManifestTests
     [Fact]
     public void EverySetting_TheManifestsAndComposeGive_IsOneTheReadmeDocuments()
     {
-        var readme = File.ReadAllText(Path.Combine(Scripts.RepoRoot, "README.md"));
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
         var documented = BacktickedSetting().Matches(readme).Select(m => m.Groups[1].Value).ToHashSet();
         var given = Objects.Value.OfType<V1Deployment>().SelectMany(d => d.Spec.Template.Spec.Containers).SelectMany(c => c.Env).Select(e => e.Name)
             .Concat(ComposeServices().Values.SelectMany(Environment).Select(e => e.Key))
@@ -174,11 +175,11 @@ public sealed partial class DeploymentManifestTests
         foreach (var copy in lines.Where(l => l.StartsWith("COPY ", StringComparison.Ordinal) && !l.Contains("--from", StringComparison.Ordinal)))
         {
             var sources = copy.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..^1];
-            Assert.All(sources, s => Assert.True(Path.Exists(Path.Combine(Scripts.RepoRoot, s)), $"{file}: {copy}: {s} does not exist"));
+            Assert.All(sources, s => Assert.True(Path.Exists(Path.Combine(Repository.Root, s)), $"{file}: {copy}: {s} does not exist"));
         }
 
         Assert.Contains(lines, l => l.Contains($"dotnet publish {project}", StringComparison.Ordinal));
-        Assert.True(File.Exists(Path.Combine(Scripts.RepoRoot, project)));
+        Assert.True(File.Exists(Path.Combine(Repository.Root, project)));
         Assert.Contains(lines, l => l.StartsWith("USER $APP_UID", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("HEALTHCHECK", StringComparison.Ordinal));
 

@@ -24,7 +24,7 @@ public sealed partial class DockerBuildStageTests
         {
             var src = Path.Combine(scratch.FullName, "src");
             var app = Path.Combine(scratch.FullName, "app");
-            var (steps, environment) = BuildStage(File.ReadAllLines(Path.Combine(Scripts.RepoRoot, "deploy", "docker", dockerfile)));
+            var (steps, environment) = BuildStage(File.ReadAllLines(Path.Combine(Repository.Root, "deploy", "docker", dockerfile)));
             Assert.Contains(steps, s => s.Kind == "RUN" && s.Text.Contains("dotnet restore", StringComparison.Ordinal));
             Assert.Contains(steps, s => s.Kind == "RUN" && s.Text.Contains("dotnet publish", StringComparison.Ordinal));
             Directory.CreateDirectory(src);
@@ -145,7 +145,7 @@ public sealed partial class DockerBuildStageTests
         var destination = Path.Combine(src, parts[^1] == "./" ? "" : parts[^1]);
         foreach (var source in parts[..^1])
         {
-            var from = Path.Combine(Scripts.RepoRoot, source);
+            var from = Path.Combine(Repository.Root, source);
             if (Directory.Exists(from))
             {
                 CopyTree(from, destination);

@@ -1,3 +1,4 @@
+using LabScheduler.Testing;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
@@ -293,7 +294,7 @@ public sealed class OutboxDeliveryTests
     [Fact]
     public async Task WebhookSender_PostsTheNoticeAsJson_AndANon2xxIsAFailure()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/hook/");
         listener.Start();
@@ -322,10 +323,4 @@ public sealed class OutboxDeliveryTests
         await refused;
     }
 
-    private static int FreePort()
-    {
-        using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 }

@@ -30,7 +30,7 @@ public sealed class RunScriptTests
     public async Task KilledWithItsProcessGroup_StartsAgainAtOnce()
     {
         await using var database = await TestDatabase.CreateAsync("runscript");
-        var port = Scripts.FreePort();
+        var port = LoopbackPorts.Free();
         var data = Directory.CreateTempSubdirectory("labsched-run-").FullName;
         var environment = new Dictionary<string, string>
         {
@@ -79,9 +79,9 @@ public sealed class RunScriptTests
 
         public static RunScript Start(Dictionary<string, string> environment)
         {
-            var info = new ProcessStartInfo("setsid", ["bash", Path.Combine(Scripts.RepoRoot, "run.sh")])
+            var info = new ProcessStartInfo("setsid", ["bash", Path.Combine(Repository.Root, "run.sh")])
             {
-                WorkingDirectory = Scripts.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+                WorkingDirectory = Repository.Root, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
             };
             foreach (var (name, value) in environment)
             {

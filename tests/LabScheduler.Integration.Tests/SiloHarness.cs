@@ -83,8 +83,8 @@ public sealed class SiloHarness : IAsyncDisposable
         {
             ConnectionString = Options.ConnectionString,
             ClusterId = Options.ClusterId,
-            SiloPort = FreePort(),
-            GatewayPort = FreePort(),
+            SiloPort = LoopbackPorts.Free(),
+            GatewayPort = LoopbackPorts.Free(),
             SiloName = name,
             Tls = SiloTls ?? new(),
             Dashboard = Dashboard,
@@ -164,10 +164,4 @@ public sealed class SiloHarness : IAsyncDisposable
         await Database.DisposeAsync();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

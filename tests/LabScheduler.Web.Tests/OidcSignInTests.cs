@@ -20,8 +20,8 @@ public sealed class OidcSignInTests
     [Fact]
     public async Task OidcMode_SignInAtTheProvider_ComesBackSignedIn_AndCallsTheApiWithTheAccessToken()
     {
-        var webRoot = Path.Combine(WebFixture.RepoRoot, "client", "LabScheduler.Gateway", "wwwroot");
-        var port = WebFixture.FreePort();
+        var webRoot = Path.Combine(Repository.Root, "client", "LabScheduler.Gateway", "wwwroot");
+        var port = LoopbackPorts.Free();
         var origin = $"http://127.0.0.1:{port}";
         // The app's registration: a public client, PKCE required by the provider, redirect back to the app's /sign-in.
         var clients = JsonSerializer.Serialize(new object[]

@@ -1,3 +1,4 @@
+using LabScheduler.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
@@ -23,7 +24,7 @@ public sealed class PerformanceTests(WebFixture web, ITestOutputHelper output)
     [Fact]
     public async Task Figures_FirstLoadJavaScriptAndAWeeksTimeline_Printed()
     {
-        var assets = Path.Combine(WebFixture.RepoRoot, "client", "LabScheduler.Gateway", "wwwroot", "assets");
+        var assets = Path.Combine(Repository.Root, "client", "LabScheduler.Gateway", "wwwroot", "assets");
         var all = Directory.GetFiles(assets, "*.js").ToDictionary(f => Path.GetFileName(f), GzipSize);
 
         // First load: a fresh browser, the sign-in page until its language picker shows.

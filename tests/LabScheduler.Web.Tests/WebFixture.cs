@@ -1,3 +1,4 @@
+using LabScheduler.Testing;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -30,23 +31,10 @@ public sealed class WebFixture : IAsyncLifetime
 
     public SiloHarness Harness => _harness ?? throw new InvalidOperationException("Not started.");
 
-    public static string RepoRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "LabScheduler.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            return dir?.FullName ?? throw new InvalidOperationException("LabScheduler.sln not found above the test folder.");
-        }
-    }
 
     public async Task InitializeAsync()
     {
-        var webRoot = Path.Combine(RepoRoot, "client", "LabScheduler.Gateway", "wwwroot");
+        var webRoot = Path.Combine(Repository.Root, "client", "LabScheduler.Gateway", "wwwroot");
         if (!File.Exists(Path.Combine(webRoot, "index.html")))
         {
             throw new InvalidOperationException($"The web app is not built ({webRoot}): run client/LabScheduler.Web/build.sh (./test.sh does).");
@@ -56,7 +44,7 @@ public sealed class WebFixture : IAsyncLifetime
         // empty without it); the tests themselves run on the demo alone.
         _harness = await SiloHarness.StartAsync("web", seedDemo: true,
             seedHistory: Environment.GetEnvironmentVariable("LABSCHED_SCREENSHOTS") is not null);
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         _gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("ConnectionStrings:LabScheduler", _harness.Options.ConnectionString);
@@ -126,12 +114,6 @@ public sealed class WebFixture : IAsyncLifetime
         }
     }
 
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 [CollectionDefinition(Name)]

@@ -14,9 +14,9 @@ public sealed class Systems(string root, string adminConnectionString, string wo
     private ManagedProcess? _labScheduler;
     private ManagedProcess? _baseline;
 
-    public int LabSchedulerPort { get; } = FreePort();
+    public int LabSchedulerPort { get; } = LoopbackPorts.Free();
 
-    public int BaselinePort { get; } = FreePort();
+    public int BaselinePort { get; } = LoopbackPorts.Free();
 
     public string LabSchedulerUrl => $"http://127.0.0.1:{LabSchedulerPort}";
 
@@ -94,12 +94,6 @@ public sealed class Systems(string root, string adminConnectionString, string wo
 
     private string WithDatabase(string database) => new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = database }.ConnectionString;
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>Seeds the baseline's tables from the world.</summary>
     public Task SeedBaselineAsync(World world) => BaselineService.SeedAsync(BaselineDb, world);

@@ -25,7 +25,7 @@ public sealed partial class DeviceFlowTests
     {
         await using var provider = await OidcTestProvider.StartAsync("admin,alice");
         await using var harness = await SiloHarness.StartAsync("cli-oidc", seedDemo: true);
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         await using var gateway = OidcGateway.Over(harness, provider.Issuer, Audience, web =>
         {
             web.UseSetting("Auth:ClientId", "labsched-web");
@@ -131,12 +131,6 @@ public sealed partial class DeviceFlowTests
     [GeneratedRegex(@"<input\b[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex InputPattern();
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>stderr of labsched, watched for the address it tells the person to open.</summary>
     private sealed class WatchedWriter : TextWriter
