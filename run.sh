@@ -2,8 +2,10 @@
 # shellcheck disable=SC2317,SC2030,SC2031  # functions run from traps look unreachable to it; the
 # exports in the ( ... ) subshells below are meant to stay local to them
 # run.sh — build LabScheduler and run it in the foreground:
-#   a private PostgreSQL (unless LABSCHED_DB is given), the Orleans silo and
-#   the HTTP gateway. Ctrl-C stops everything.
+#   a private PostgreSQL (unless LABSCHED_DB is given) and one process: the
+#   Orleans silo with the HTTP gateway co-hosted in it (or, with
+#   LABSCHED_TOPOLOGY=separate, the silo and the gateway as two processes).
+#   Ctrl-C stops everything.
 #
 # Environment:
 #   LABSCHED_DB    Npgsql connection string of an existing database (or
@@ -14,6 +16,11 @@
 #                  to the current directory).
 #   LABSCHED_PORT  HTTP port of the gateway on 127.0.0.1 (default 5080).
 #   LABSCHED_SKIP_BUILD=1  skip `dotnet build` (use what bin/ holds).
+#   LABSCHED_TOPOLOGY  cohosted (default: one process, the gateway inside the
+#                  silo; log silo.log) or separate (a silo process and a
+#                  gateway process talking Orleans over loopback, as
+#                  deploy/cluster.sh, compose and k8s run them; logs silo.log
+#                  and gateway.log).
 #   Auth__Mode     demo (default: dev tokens from POST /api/v1/auth/dev-token)
 #                  or oidc (with Auth__Authority, Auth__Audience and, for a
 #                  provider on http://localhost, Auth__RequireHttpsMetadata=false).
@@ -29,6 +36,7 @@ LABSCHED_DATA=${LABSCHED_DATA:-$ROOT/.data}
 mkdir -p "$LABSCHED_DATA"
 LABSCHED_DATA=$(cd "$LABSCHED_DATA" && pwd -P)   # made absolute
 export LABSCHED_DATA LABSCHED_PORT
+LABSCHED_TOPOLOGY=${LABSCHED_TOPOLOGY:-cohosted}
 
 SILO_DLL=$ROOT/silo/LabScheduler.Silo/bin/Release/net10.0/LabScheduler.Silo.dll
 GATEWAY_DLL=$ROOT/client/LabScheduler.Gateway/bin/Release/net10.0/LabScheduler.Gateway.dll
@@ -38,6 +46,11 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 say() { printf 'run.sh: %s\n' "$*" >&2; }
 die() { printf 'run.sh: error: %s\n' "$*" >&2; exit 1; }
+
+case "$LABSCHED_TOPOLOGY" in
+    cohosted | separate) ;;
+    *) die "LABSCHED_TOPOLOGY is '$LABSCHED_TOPOLOGY'; it must be cohosted or separate" ;;
+esac
 
 cd "$ROOT"
 
@@ -102,8 +115,9 @@ free_port() {
 
 # A gateway of an earlier run killed with SIGKILL (kill -9 of our process
 # group) may still hold its port for a few seconds. Its pid is in
-# $LABSCHED_DATA/gateway.pid: while that process (still a dotnet of ours) or
-# its socket lingers, wait up to 15 s instead of failing at once.
+# $LABSCHED_DATA/gateway.pid (the silo's when co-hosted): while that process
+# (still a dotnet of ours) or its socket lingers, wait up to 15 s instead of
+# failing at once.
 GATEWAY_PID_FILE=$LABSCHED_DATA/gateway.pid
 if port_in_use "$LABSCHED_PORT" && [[ -f "$GATEWAY_PID_FILE" ]]; then
     say "port $LABSCHED_PORT is busy; waiting for the gateway of an earlier run to release it"
@@ -112,7 +126,7 @@ if port_in_use "$LABSCHED_PORT" && [[ -f "$GATEWAY_PID_FILE" ]]; then
         old_pid=$(cat "$GATEWAY_PID_FILE" 2>/dev/null || true)
         # A live listener that is not our old gateway is someone else's: stop waiting.
         if [[ -n "$old_pid" ]] && kill -0 "$old_pid" 2>/dev/null &&
-            ! tr '\0' ' ' <"/proc/$old_pid/cmdline" 2>/dev/null | grep -q "LabScheduler.Gateway.dll"; then
+            ! tr '\0' ' ' <"/proc/$old_pid/cmdline" 2>/dev/null | grep -Eq "LabScheduler\.(Gateway|Silo)\.dll"; then
             break
         fi
         sleep 0.1
@@ -128,7 +142,7 @@ if [[ "${LABSCHED_SKIP_BUILD:-0}" != 1 ]]; then
         die "dotnet build failed"
 fi
 [[ -f "$SILO_DLL" ]] || die "silo not built: $SILO_DLL is missing"
-[[ -f "$GATEWAY_DLL" ]] || die "gateway not built: $GATEWAY_DLL is missing"
+[[ $LABSCHED_TOPOLOGY == cohosted || -f "$GATEWAY_DLL" ]] || die "gateway not built: $GATEWAY_DLL is missing"
 
 client/LabScheduler.Web/build.sh || die "the web app did not build"   # skipped when nothing changed
 # --- cleanup (installed before anything is started) ---------------------------
@@ -216,33 +230,49 @@ prefixed() {
 }
 
 # The logs are appended to across runs: mark where this run starts.
-for f in silo gateway; do
+LOGS=(silo)
+[[ $LABSCHED_TOPOLOGY == separate ]] && LOGS+=(gateway)
+for f in "${LOGS[@]}"; do
     printf '\n===== %s: run.sh starts the %s =====\n' "$(date -u '+%Y-%m-%d %H:%M:%S UTC')" "$f" \
         >>"$LABSCHED_DATA/$f.log"
 done
+WEB_ROOT=${Web__Root:-$ROOT/client/LabScheduler.Gateway/wwwroot}
 
 # Each child runs in its own bin folder: the .NET hosts take the current
 # directory as content root, which is where they look for appsettings*.json.
 # The subshells `exec` dotnet, so $! is the pid of dotnet itself.
-say "starting the silo (log: $LABSCHED_DATA/silo.log)"
+# Co-hosted, the silo is also the gateway: --Gateway:CoHosted=true is on its
+# command line (so that ps and the benchmark's CPU meter tell it from a lone silo).
+SILO_ARGS=()
+if [[ $LABSCHED_TOPOLOGY == cohosted ]]; then
+    SILO_ARGS=(--Gateway:CoHosted=true --urls "http://127.0.0.1:$LABSCHED_PORT")
+    say "starting the silo with the gateway co-hosted on http://127.0.0.1:$LABSCHED_PORT (log: $LABSCHED_DATA/silo.log)"
+else
+    say "starting the silo (log: $LABSCHED_DATA/silo.log)"
+fi
 (
     cd "$(dirname "$SILO_DLL")"
     export ConnectionStrings__LabScheduler=$CONN
     export Orleans__SiloPort=$SILO_PORT
     export Orleans__GatewayPort=$GATEWAY_ORLEANS_PORT
-    exec dotnet "$SILO_DLL"
+    [[ $LABSCHED_TOPOLOGY == cohosted ]] && export Web__Root=$WEB_ROOT
+    exec dotnet "$SILO_DLL" "${SILO_ARGS[@]}"
 ) </dev/null > >(prefixed silo "$LABSCHED_DATA/silo.log") 2>&1 &
 SILO_PID=$!
 
-say "starting the gateway on http://127.0.0.1:$LABSCHED_PORT (log: $LABSCHED_DATA/gateway.log)"
-(
-    cd "$(dirname "$GATEWAY_DLL")"
-    export ConnectionStrings__LabScheduler=$CONN
-    export Web__Root=${Web__Root:-$ROOT/client/LabScheduler.Gateway/wwwroot}
-    exec dotnet "$GATEWAY_DLL" --urls "http://127.0.0.1:$LABSCHED_PORT"
-) </dev/null > >(prefixed gateway "$LABSCHED_DATA/gateway.log") 2>&1 &
-GATEWAY_PID=$!
-echo "$GATEWAY_PID" >"$GATEWAY_PID_FILE"
+if [[ $LABSCHED_TOPOLOGY == separate ]]; then
+    say "starting the gateway on http://127.0.0.1:$LABSCHED_PORT (log: $LABSCHED_DATA/gateway.log)"
+    (
+        cd "$(dirname "$GATEWAY_DLL")"
+        export ConnectionStrings__LabScheduler=$CONN
+        export Web__Root=$WEB_ROOT
+        exec dotnet "$GATEWAY_DLL" --urls "http://127.0.0.1:$LABSCHED_PORT"
+    ) </dev/null > >(prefixed gateway "$LABSCHED_DATA/gateway.log") 2>&1 &
+    GATEWAY_PID=$!
+    echo "$GATEWAY_PID" >"$GATEWAY_PID_FILE"
+else
+    echo "$SILO_PID" >"$GATEWAY_PID_FILE"
+fi
 
 # log_tail LOG: the last 40 lines that this run wrote to LOG.
 log_tail() {
@@ -267,7 +297,7 @@ while ((SECONDS < deadline)); do
         child_died silo "$SILO_PID" "$LABSCHED_DATA/silo.log"
         exit 1
     fi
-    if ! alive "$GATEWAY_PID"; then
+    if [[ -n "$GATEWAY_PID" ]] && ! alive "$GATEWAY_PID"; then
         child_died gateway "$GATEWAY_PID" "$LABSCHED_DATA/gateway.log"
         exit 1
     fi
@@ -280,7 +310,9 @@ done
 if [[ $ready -ne 1 ]]; then
     say "LabScheduler did not become ready within $READY_TIMEOUT s ($READY_URL)"
     say "last lines of the silo log:";    log_tail "$LABSCHED_DATA/silo.log"
-    say "last lines of the gateway log:"; log_tail "$LABSCHED_DATA/gateway.log"
+    if [[ -n "$GATEWAY_PID" ]]; then
+        say "last lines of the gateway log:"; log_tail "$LABSCHED_DATA/gateway.log"
+    fi
     exit 1
 fi
 
@@ -290,7 +322,8 @@ echo "LabScheduler is ready at http://127.0.0.1:$LABSCHED_PORT"
 # `wait` returns early when a trapped signal arrives, so Ctrl-C/SIGTERM reach
 # cleanup() at once. If either child exits on its own, stop everything.
 status=0
-wait -n "$SILO_PID" "$GATEWAY_PID" || status=$?
+# shellcheck disable=SC2086  # GATEWAY_PID is empty when co-hosted
+wait -n "$SILO_PID" $GATEWAY_PID || status=$?
 if ! alive "$SILO_PID"; then
     say "the silo exited (status $status); stopping"
 else

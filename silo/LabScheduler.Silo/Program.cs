@@ -1,14 +1,21 @@
 using LabScheduler.Domain.Time;
+using LabScheduler.Gateway.Hosting;
 using LabScheduler.Persistence;
 using LabScheduler.Silo.Hosting;
 using LabScheduler.Silo.Jobs;
 using LabScheduler.Silo.Seeding;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-var builder = Host.CreateApplicationBuilder(args);
+// Gateway__CoHosted=true (or --Gateway:CoHosted=true, as ./run.sh passes it): this process is a
+// web application that also serves the HTTP gateway, on the silo's own grains (GatewayHosting.InSilo).
+var coHosted = new ConfigurationBuilder().AddJsonFile("appsettings.json", optional: true).AddEnvironmentVariables().AddCommandLine(args).Build()
+    .GetValue<bool>("Gateway:CoHosted");
+WebApplicationBuilder? web = coHosted ? WebApplication.CreateBuilder(args) : null;
+IHostApplicationBuilder builder = web ?? (IHostApplicationBuilder)Host.CreateApplicationBuilder(args);
 var options = builder.Configuration.GetSection("Orleans").Get<LabSchedulerSiloOptions>() ?? new LabSchedulerSiloOptions();
 options.ConnectionString = DatabaseConnection.WithPasswordFile(
     builder.Configuration.GetConnectionString("LabScheduler")
@@ -26,8 +33,25 @@ if (SiloHealthSettings.Read(builder.Configuration) is { } healthEndpoint)
     builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloHealthEndpoint>());
 }
 
-builder.AddLabSchedulerTelemetry();
-builder.UseOrleans(silo => silo.AddLabScheduler(options));
+if (web is null)
+{
+    builder.AddLabSchedulerTelemetry();
+}
+
+builder.UseOrleans(silo =>
+{
+    silo.AddLabScheduler(options);
+    if (web is not null)
+    {
+        // What the gateway's Orleans client does for a separate gateway (GatewayCallFilter), and its readiness.
+        silo.AddOutgoingGrainCallFilter<GatewayCallFilter>();
+        silo.Services.AddSingleton<IClusterReadiness, OwnSiloReadiness>();
+        if (builder.Configuration.GetValue<int?>("Orleans:ResponseTimeoutSeconds") is { } seconds)
+        {
+            silo.Configure<Orleans.Configuration.SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(seconds));
+        }
+    }
+});
 builder.Services.AddLabSchedulerJobs(
     options.ConnectionString,
     builder.Configuration["Notifications:WebhookUrl"] is { Length: > 0 } webhook ? new Uri(webhook) : null,
@@ -50,10 +74,24 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownTimeout
 builder.Services.AddHostedService(sp => new ShutdownDeadline(
     sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<ShutdownDeadline>>(), shutdownTimeout + TimeSpan.FromSeconds(5)));
 
-var host = builder.Build();
+IHost host;
+if (web is not null)
+{
+    // The gateway's telemetry (Prometheus at /metrics, OTLP when set) covers the silo's meters and traces too.
+    web.AddLabSchedulerGateway(GatewayHosting.InSilo);
+    var app = web.Build();
+    app.UseLabSchedulerGateway();
+    host = app;
+}
+else
+{
+    host = ((HostApplicationBuilder)builder).Build();
+}
+
 host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LabScheduler.Silo")
-    .LogInformation("Silo {ClusterId}/{ServiceId} on ports {SiloPort}/{GatewayPort}; IANA tz database {TzdbVersion}; database {Database}",
-        options.ClusterId, options.ServiceId, options.SiloPort, options.GatewayPort, LabTime.ZoneDatabaseVersion, DatabaseConnection.Redact(options.ConnectionString));
+    .LogInformation("Silo {ClusterId}/{ServiceId} on ports {SiloPort}/{GatewayPort}{WithGateway}; IANA tz database {TzdbVersion}; database {Database}",
+        options.ClusterId, options.ServiceId, options.SiloPort, options.GatewayPort, coHosted ? ", with the HTTP gateway co-hosted" : "",
+        LabTime.ZoneDatabaseVersion, DatabaseConnection.Redact(options.ConnectionString));
 await host.RunAsync();
 
 static async Task MigrateAsync(string connectionString)

@@ -1,9 +1,11 @@
+using LabScheduler.Gateway.Hosting;
 using Npgsql;
 
 namespace LabScheduler.Gateway.Apis;
 
 /// <summary>
-/// Liveness and readiness: ready only when the silo cluster and PostgreSQL answer. The probes are
+/// Liveness and readiness: ready only when the silo cluster and PostgreSQL answer (co-hosted in a
+/// silo: when that silo is Active in the membership table, <see cref="IClusterReadiness"/>). The probes are
 /// anonymous, so a failed check says only what failed; why (the exception) goes to the gateway's log.
 /// </summary>
 public static partial class HealthApi
@@ -21,7 +23,7 @@ public static partial class HealthApi
         return app;
     }
 
-    private static async Task<IResult> Ready(IClusterClient cluster, NpgsqlDataSource database, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> Ready(IClusterReadiness cluster, NpgsqlDataSource database, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(HealthApi));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -32,13 +34,9 @@ public static partial class HealthApi
             {
                 await using var command = database.CreateCommand("SELECT 1");
                 await command.ExecuteScalarAsync(timeout.Token);
-                return "answers";
+                return (true, "answers");
             }),
-            await Probe(logger, "cluster", timeout.Token, async () =>
-            {
-                var silos = await cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(timeout.Token);
-                return silos.Count > 0 ? $"{silos.Count} active silo(s)" : NoActiveSilo;
-            }),
+            await Probe(logger, "cluster", timeout.Token, () => cluster.CheckAsync(timeout.Token)),
         };
 
         var ready = checks.All(c => c.Ok);
@@ -46,14 +44,12 @@ public static partial class HealthApi
         return ready ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
-    private const string NoActiveSilo = "no active silo";
-
-    private static async Task<HealthCheck> Probe(ILogger logger, string name, CancellationToken timeout, Func<Task<string>> probe)
+    private static async Task<HealthCheck> Probe(ILogger logger, string name, CancellationToken timeout, Func<Task<(bool Ok, string Detail)>> probe)
     {
         try
         {
-            var detail = await probe();
-            return new HealthCheck(name, detail != NoActiveSilo, detail);
+            var (ok, detail) = await probe();
+            return new HealthCheck(name, ok, detail);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -10,6 +10,7 @@ using Orleans.Dashboard;
 using LabScheduler.Gateway.RateLimiting;
 using LabScheduler.Persistence;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using NodaTime;
 using LabScheduler.Contracts.Cluster;
 using Orleans.Configuration;
@@ -18,16 +19,20 @@ using Scalar.AspNetCore;
 
 namespace LabScheduler.Gateway.Hosting;
 
-/// <summary>Wires the gateway: an Orleans client of the silo cluster found through PostgreSQL, and the HTTP API.</summary>
+/// <summary>
+/// Wires the gateway: the HTTP API, and an Orleans client of the silo cluster found through
+/// PostgreSQL, or, co-hosted (<see cref="GatewayHosting.InSilo"/>), the silo of its own process.
+/// </summary>
 public static partial class GatewaySetup
 {
-    public static WebApplicationBuilder AddLabSchedulerGateway(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddLabSchedulerGateway(this WebApplicationBuilder builder, GatewayHosting hosting = GatewayHosting.Client)
     {
         var connectionString = DatabaseConnection.WithPasswordFile(
             builder.Configuration.GetConnectionString("LabScheduler")
                 ?? throw new InvalidOperationException("Set ConnectionStrings__LabScheduler (an Npgsql connection string)."),
             builder.Configuration[DatabaseConnection.PasswordFileKey]);
         builder.Services.AddSingleton(new GatewayDatabase(connectionString));
+        builder.Services.AddSingleton(new HostingMode(hosting));
         var orleans = builder.Configuration.GetSection("Orleans");
         var auth = builder.Configuration.GetSection("Auth").Get<AuthSettings>() ?? new AuthSettings();
         auth.Resolve(builder.Environment.IsDevelopment());
@@ -37,10 +42,11 @@ public static partial class GatewaySetup
             k.Limits.MaxRequestBodySize = 1024 * 1024;
             k.Limits.MaxRequestLineSize = 16 * 1024;
         });
-        builder.Services.AddSingleton(_ => LabSchedulerDataSource.Create(connectionString));
-        builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+        // Co-hosted, the silo's data source (one pool for the process) and clock are taken.
+        builder.Services.TryAddSingleton(_ => LabSchedulerDataSource.Create(connectionString));
+        builder.Services.TryAddSingleton<IClock>(SystemClock.Instance);
         builder.Services.AddSingleton<GatewayMetrics>();
-        builder.AddLabSchedulerTelemetry();
+        builder.AddLabSchedulerTelemetry(hosting == GatewayHosting.InSilo ? "labscheduler" : "labscheduler-gateway");
         builder.Services.AddSingleton<GatewayDirectory>();
         builder.Services.AddSingleton<IdempotencyStore>();
         builder.Services.AddHostedService<IdempotencyPurge>();
@@ -63,6 +69,21 @@ public static partial class GatewaySetup
         builder.Services.AddLabSchedulerAuth(auth);
         builder.Services.AddDashboardAccess();
         builder.Services.AddLabSchedulerRateLimits(builder.Configuration.GetSection("RateLimits").Get<RateLimitSettings>() ?? new RateLimitSettings());
+        if (hosting == GatewayHosting.InSilo)
+        {
+            // The silo host registers IClusterClient and IGrainFactory, the readiness of its own silo
+            // (IClusterReadiness), and the call filter for the gateway's calls (GatewayCall).
+            return builder;
+        }
+
+        builder.Services.AddSingleton<IClusterReadiness, ClusterClientReadiness>();
+        AddOrleansClient(builder, orleans, connectionString);
+        return builder;
+    }
+
+    /// <summary>The gateway as a client of a silo cluster of its own processes.</summary>
+    private static void AddOrleansClient(WebApplicationBuilder builder, IConfigurationSection orleans, string connectionString)
+    {
         builder.Services.AddSingleton<IClientConnectionRetryFilter, RetryUntilConnected>();
         builder.UseOrleansClient(client =>
         {
@@ -103,7 +124,6 @@ public static partial class GatewaySetup
                 client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(seconds));
             }
         });
-        return builder;
     }
 
     public static WebApplication UseLabSchedulerGateway(this WebApplication app)
@@ -117,6 +137,16 @@ public static partial class GatewaySetup
         else
         {
             LogOidcMode(app.Logger, auth.Authority, auth.Audience);
+        }
+
+        if (app.Services.GetRequiredService<HostingMode>().Hosting == GatewayHosting.InSilo)
+        {
+            // Co-hosted: the gateway's grain calls are told from the silo's own (GatewayCall).
+            app.Use(async (http, next) =>
+            {
+                GatewayCall.Mark();
+                await next(http);
+            });
         }
 
         app.UseMiddleware<RequestMetricsMiddleware>();
@@ -161,6 +191,8 @@ public static partial class GatewaySetup
 
     /// <summary>The connection string the gateway uses (password included: log only its <see cref="DatabaseConnection.Redact"/> form).</summary>
     private sealed record GatewayDatabase(string ConnectionString);
+
+    private sealed record HostingMode(GatewayHosting Hosting);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DEMO MODE: anyone who can reach this gateway can get a token for any user at POST /api/v1/auth/dev-token (signing key {KeyFile}). Set Auth__Mode=oidc in production.")]
     private static partial void LogDemoMode(ILogger logger, string keyFile);

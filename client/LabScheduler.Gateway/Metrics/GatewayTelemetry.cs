@@ -16,11 +16,11 @@ namespace LabScheduler.Gateway.Metrics;
 /// </summary>
 public static class GatewayTelemetry
 {
-    public static WebApplicationBuilder AddLabSchedulerTelemetry(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddLabSchedulerTelemetry(this WebApplicationBuilder builder, string serviceName = "labscheduler-gateway")
     {
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "labscheduler-gateway"))
+            .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? serviceName))
             .WithMetrics(m => m
                 .AddMeter(GatewayMetrics.MeterName, "Microsoft.Orleans")
                 .AddAspNetCoreInstrumentation()

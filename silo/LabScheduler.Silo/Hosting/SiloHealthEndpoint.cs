@@ -63,18 +63,18 @@ public sealed partial class SiloHealthEndpoint(IServiceProvider services, IPEndP
 
     private IResult Live()
     {
-        var status = OwnStatus();
+        var status = OwnSilo.Status(services);
         return status is SiloStatus.Dead
             ? Report(StatusCodes.Status503ServiceUnavailable, "not-live", [new("membership", false, "declared dead by the cluster")])
-            : Report(StatusCodes.Status200OK, "live", [new("membership", true, Describe(status))]);
+            : Report(StatusCodes.Status200OK, "live", [new("membership", true, OwnSilo.Describe(status))]);
     }
 
     private async Task<IResult> Ready(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ProbeTimeout);
-        var status = OwnStatus();
-        HealthCheck membership = new("membership", status is SiloStatus.Active, Describe(status));
+        var status = OwnSilo.Status(services);
+        HealthCheck membership = new("membership", status is SiloStatus.Active, OwnSilo.Describe(status));
         HealthCheck database;
         try
         {
@@ -91,23 +91,6 @@ public sealed partial class SiloHealthEndpoint(IServiceProvider services, IPEndP
         var ready = membership.Ok && database.Ok;
         return Report(ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, ready ? "ready" : "not-ready", [membership, database]);
     }
-
-    /// <summary>This silo's status as its own membership view has it; None before Orleans has started.</summary>
-    private SiloStatus OwnStatus()
-    {
-        var local = services.GetService<ILocalSiloDetails>();
-        var membership = services.GetService<IClusterMembershipService>();
-        return local is null || membership is null ? SiloStatus.None : membership.CurrentSnapshot.GetSiloStatus(local.SiloAddress);
-    }
-
-    private static string Describe(SiloStatus status) => status switch
-    {
-        SiloStatus.None or SiloStatus.Created or SiloStatus.Joining => "joining the cluster",
-        SiloStatus.Active => "active",
-        SiloStatus.ShuttingDown or SiloStatus.Stopping => "leaving the cluster",
-        SiloStatus.Dead => "declared dead by the cluster",
-        _ => status.ToString(),
-    };
 
     private static IResult Report(int statusCode, string status, IReadOnlyList<HealthCheck> checks) => new ProbeResult(statusCode, new HealthReport(status, checks));
 
@@ -132,6 +115,40 @@ public sealed partial class SiloHealthEndpoint(IServiceProvider services, IPEndP
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Readiness probe postgresql failed.")]
     private static partial void LogProbeFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>This silo's status as its own membership view has it: the silo's probes and a co-hosted gateway's readiness.</summary>
+public static class OwnSilo
+{
+    /// <summary>None before Orleans has started.</summary>
+    public static SiloStatus Status(IServiceProvider services)
+    {
+        var local = services.GetService<ILocalSiloDetails>();
+        var membership = services.GetService<IClusterMembershipService>();
+        return local is null || membership is null ? SiloStatus.None : membership.CurrentSnapshot.GetSiloStatus(local.SiloAddress);
+    }
+
+    public static string Describe(SiloStatus status) => status switch
+    {
+        SiloStatus.None or SiloStatus.Created or SiloStatus.Joining => "joining the cluster",
+        SiloStatus.Active => "active",
+        SiloStatus.ShuttingDown or SiloStatus.Stopping => "leaving the cluster",
+        SiloStatus.Dead => "declared dead by the cluster",
+        _ => status.ToString(),
+    };
+}
+
+/// <summary>
+/// A co-hosted gateway's <c>cluster</c> readiness: the silo of its process is Active in the
+/// membership table (not merely some silo of the cluster: this one answers the gateway's calls).
+/// </summary>
+public sealed class OwnSiloReadiness(IServiceProvider services) : LabScheduler.Gateway.Hosting.IClusterReadiness
+{
+    public Task<(bool Ok, string Detail)> CheckAsync(CancellationToken cancellationToken)
+    {
+        var status = OwnSilo.Status(services);
+        return Task.FromResult((status is SiloStatus.Active, "this silo: " + OwnSilo.Describe(status)));
+    }
 }
 
 public sealed record HealthReport(string Status, IReadOnlyList<HealthCheck> Checks);

@@ -4,8 +4,8 @@ namespace LabScheduler.Benchmarks.Load;
 
 /// <summary>
 /// CPU time the system's processes spent, read from /proc: PostgreSQL (every server process, and
-/// what exited backends left in the postmaster's children's time), the silo, the gateway and the
-/// baseline service. CPU per operation does not depend on what else the machine is doing, so it is
+/// what exited backends left in the postmaster's children's time), the silo, the gateway (or the
+/// silo+gateway, when co-hosted) and the baseline service. CPU per operation does not depend on what else the machine is doing, so it is
 /// the figure to compare on a noisy machine.
 /// </summary>
 public static class CpuMeter
@@ -31,7 +31,9 @@ public static class CpuMeter
             try
             {
                 var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                var component = cmdline.Contains("LabScheduler.Silo", StringComparison.Ordinal) ? "silo"
+                // A silo with the gateway co-hosted (./run.sh's default) is one process: "silo+gateway".
+                var component = cmdline.Contains("LabScheduler.Silo", StringComparison.Ordinal)
+                        ? cmdline.Contains("Gateway:CoHosted=true", StringComparison.OrdinalIgnoreCase) ? "silo+gateway" : "silo"
                     : cmdline.Contains("LabScheduler.Gateway", StringComparison.Ordinal) ? "gateway"
                     : cmdline.Contains("LabScheduler.Benchmarks.dll baseline", StringComparison.Ordinal) ? "baseline"
                     : cmdline.StartsWith("postgres", StringComparison.Ordinal) || cmdline.Contains("/postgres ", StringComparison.Ordinal) ? "postgres"
