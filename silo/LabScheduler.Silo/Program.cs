@@ -43,13 +43,7 @@ builder.UseOrleans(silo =>
     silo.AddLabScheduler(options);
     if (web is not null)
     {
-        // What the gateway's Orleans client does for a separate gateway (GatewayCallFilter), and its readiness.
-        silo.AddOutgoingGrainCallFilter<GatewayCallFilter>();
-        silo.Services.AddSingleton<IClusterReadiness, OwnSiloReadiness>();
-        if (builder.Configuration.GetValue<int?>("Orleans:ResponseTimeoutSeconds") is { } seconds)
-        {
-            silo.Configure<Orleans.Configuration.SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(seconds));
-        }
+        silo.AddCoHostedGateway(builder.Configuration);
     }
 });
 builder.Services.AddLabSchedulerJobs(

@@ -45,6 +45,9 @@ public sealed class SiloHarness : IAsyncDisposable
     /// <summary>The first silo's own grain factory, as its jobs use it: internal-only methods pass.</summary>
     public IGrainFactory SiloGrains => _silos[0].Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>Whether silos have the silo side of a co-hosted gateway (CoHostedGateway: its call filter and readiness).</summary>
+    public bool CoHostedGateway { get; private init; }
+
     /// <summary>Whether silos run the Quartz calendar jobs (clustered, on the same database).</summary>
     public bool WithJobs { get; private init; }
 
@@ -59,11 +62,11 @@ public sealed class SiloHarness : IAsyncDisposable
 
     public static async Task<SiloHarness> StartAsync(string purpose, bool seedDemo = false, bool withJobs = false,
         LabScheduler.Contracts.Cluster.ClusterTls? siloTls = null, LabScheduler.Contracts.Cluster.ClusterTls? clientTls = null,
-        bool seedHistory = false, bool dashboard = false)
+        bool seedHistory = false, bool dashboard = false, bool coHostedGateway = false)
     {
         var harness = new SiloHarness(await TestDatabase.CreateAsync(purpose), $"it-{Guid.NewGuid():N}"[..16])
         {
-            WithJobs = withJobs, SiloTls = siloTls, ClientTls = clientTls, Dashboard = dashboard,
+            WithJobs = withJobs, SiloTls = siloTls, ClientTls = clientTls, Dashboard = dashboard, CoHostedGateway = coHostedGateway,
         };
         await harness.StartSiloAsync();
         await harness.ConnectClientAsync();
@@ -100,6 +103,11 @@ public sealed class SiloHarness : IAsyncDisposable
         builder.UseOrleans(silo =>
         {
             silo.AddLabScheduler(options);
+            if (CoHostedGateway)
+            {
+                silo.AddCoHostedGateway(builder.Configuration);
+            }
+
             // Tests stop silos on purpose: let the survivors notice quickly.
             silo.Configure<ClusterMembershipOptions>(o =>
             {

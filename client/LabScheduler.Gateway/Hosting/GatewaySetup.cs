@@ -45,7 +45,7 @@ public static partial class GatewaySetup
         // Co-hosted, the silo's data source (one pool for the process) and clock are taken.
         builder.Services.TryAddSingleton(_ => LabSchedulerDataSource.Create(connectionString));
         builder.Services.TryAddSingleton<IClock>(SystemClock.Instance);
-        builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.TryAddSingleton<GatewayMetrics>();
         builder.AddLabSchedulerTelemetry(hosting == GatewayHosting.InSilo ? "labscheduler" : "labscheduler-gateway");
         builder.Services.AddSingleton<GatewayDirectory>();
         builder.Services.AddSingleton<IdempotencyStore>();

@@ -1,16 +1,26 @@
 using System.Globalization;
+using Npgsql;
 
 namespace LabScheduler.Benchmarks.Load;
 
 /// <summary>
-/// CPU time the system's processes spent, read from /proc: PostgreSQL (every server process, and
-/// what exited backends left in the postmaster's children's time), the silo, the gateway (or the
-/// silo+gateway, when co-hosted) and the baseline service. CPU per operation does not depend on what else the machine is doing, so it is
-/// the figure to compare on a noisy machine.
+/// CPU time the benchmark's own processes spent, read from /proc: PostgreSQL (every server process,
+/// and what exited backends left in the postmaster's children's time), the silo, the gateway (or the
+/// silo+gateway, when co-hosted) and the baseline service. CPU per operation does not depend on
+/// what else the machine is doing, so it is the figure to compare on a noisy machine.
 /// </summary>
+/// <remarks>
+/// Only processes descended from this one (run.sh and what it starts, the baseline) or from the
+/// benchmark's PostgreSQL postmaster (found by the lock file of the socket in LABSCHED_TEST_DB) are
+/// counted: on a shared machine other silos, gateways and PostgreSQL servers run too, and counting
+/// them by name made the per-operation figures several times too high. Without the lock file (a TCP
+/// host) every PostgreSQL process is counted, as before.
+/// </remarks>
 public static class CpuMeter
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ: 100 on every Linux this runs on
+
+    private sealed record Proc(int Pid, int ParentPid, string CommandLine, long Ticks, long ChildTicks);
 
     /// <summary>CPU seconds so far, by component.</summary>
     public static IReadOnlyDictionary<string, double> Sample()
@@ -21,9 +31,10 @@ public static class CpuMeter
             return totals;
         }
 
+        var processes = new Dictionary<int, Proc>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out _))
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
             {
                 continue;
             }
@@ -31,28 +42,15 @@ public static class CpuMeter
             try
             {
                 var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                // A silo with the gateway co-hosted (./run.sh's default) is one process: "silo+gateway".
-                var component = cmdline.Contains("LabScheduler.Silo", StringComparison.Ordinal)
-                        ? cmdline.Contains("Gateway:CoHosted=true", StringComparison.OrdinalIgnoreCase) ? "silo+gateway" : "silo"
-                    : cmdline.Contains("LabScheduler.Gateway", StringComparison.Ordinal) ? "gateway"
-                    : cmdline.Contains("LabScheduler.Benchmarks.dll baseline", StringComparison.Ordinal) ? "baseline"
-                    : cmdline.StartsWith("postgres", StringComparison.Ordinal) || cmdline.Contains("/postgres ", StringComparison.Ordinal) ? "postgres"
-                    : null;
-                if (component is null)
-                {
-                    continue;
-                }
-
-                // Fields after the command name (which may hold spaces) in /proc/PID/stat: utime is the 14th field.
+                // Fields after the command name (which may hold spaces) in /proc/PID/stat: ppid is the 4th field, utime the 14th.
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-                if (component == "postgres")
-                {
-                    ticks += long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
-                }
-
-                totals[component] = totals.GetValueOrDefault(component) + ticks / TicksPerSecond;
+                processes[pid] = new Proc(
+                    pid,
+                    int.Parse(fields[1], CultureInfo.InvariantCulture),
+                    cmdline,
+                    long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture),
+                    long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture));
             }
             catch (IOException)
             {
@@ -63,7 +61,79 @@ public static class CpuMeter
             }
         }
 
+        var postmaster = Postmaster();
+        foreach (var p in processes.Values)
+        {
+            var postgres = p.CommandLine.StartsWith("postgres", StringComparison.Ordinal) || p.CommandLine.Contains("/postgres ", StringComparison.Ordinal);
+            var ours = postgres && postmaster is null || DescendsFrom(p, postgres ? postmaster!.Value : Environment.ProcessId, processes);
+            if (!ours)
+            {
+                continue;
+            }
+
+            // A silo with the gateway co-hosted (./run.sh's default) is one process: "silo+gateway".
+            var component = p.CommandLine.Contains("LabScheduler.Silo", StringComparison.Ordinal)
+                    ? p.CommandLine.Contains("Gateway:CoHosted=true", StringComparison.OrdinalIgnoreCase) ? "silo+gateway" : "silo"
+                : p.CommandLine.Contains("LabScheduler.Gateway", StringComparison.Ordinal) ? "gateway"
+                : p.CommandLine.Contains("LabScheduler.Benchmarks.dll baseline", StringComparison.Ordinal) ? "baseline"
+                : postgres ? "postgres"
+                : null;
+            if (component is null)
+            {
+                continue;
+            }
+
+            var ticks = component == "postgres" ? p.Ticks + p.ChildTicks : p.Ticks;
+            totals[component] = totals.GetValueOrDefault(component) + ticks / TicksPerSecond;
+        }
+
         return totals;
+    }
+
+    /// <summary>Whether <paramref name="p"/> is <paramref name="root"/> or one of its descendants.</summary>
+    private static bool DescendsFrom(Proc p, int root, Dictionary<int, Proc> processes)
+    {
+        for (var (current, hops) = (p, 0); hops < 64; hops++)
+        {
+            if (current.Pid == root)
+            {
+                return true;
+            }
+
+            if (current.ParentPid <= 1 || !processes.TryGetValue(current.ParentPid, out var parent))
+            {
+                return false;
+            }
+
+            current = parent;
+        }
+
+        return false;
+    }
+
+    /// <summary>The pid of the benchmark's PostgreSQL: the first line of its socket's lock file; null when not found.</summary>
+    private static int? Postmaster()
+    {
+        if (Environment.GetEnvironmentVariable("LABSCHED_TEST_DB") is not { } connectionString)
+        {
+            return null;
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.Host is not { } host || !host.StartsWith('/'))
+        {
+            return null;
+        }
+
+        try
+        {
+            var firstLine = File.ReadLines(Path.Combine(host, $".s.PGSQL.{builder.Port}.lock")).FirstOrDefault();
+            return int.TryParse(firstLine, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>"postgres 840 us, silo 760 us, ..." per operation between two samples.</summary>

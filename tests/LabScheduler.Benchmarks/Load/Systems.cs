@@ -6,7 +6,8 @@ namespace LabScheduler.Benchmarks.Load;
 
 /// <summary>
 /// The two servers under load, each on its own database of the same PostgreSQL: LabScheduler started
-/// by ./run.sh exactly as an operator starts it (silo and gateway processes, migrations, demo mode),
+/// by ./run.sh exactly as an operator starts it (one process, the silo with the gateway co-hosted,
+/// unless LABSCHED_TOPOLOGY=separate is in the environment; migrations, demo mode),
 /// and the baseline service as a separate process of this program.
 /// </summary>
 public sealed class Systems(string root, string adminConnectionString, string workFolder) : IAsyncDisposable
