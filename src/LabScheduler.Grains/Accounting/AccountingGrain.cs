@@ -214,9 +214,11 @@ public sealed class AccountingGrain(
         var openByKey = groupBy == "team"
             ? rows.GroupBy(r => r.TeamId).ToDictionary(g => g.Key, g => g.Select(r => r.InstrumentId).Distinct().Sum(i => open[i]))
             : entries.GroupBy(e => KeyOf(e.Id, "")).ToDictionary(g => g.Key, g => g.Sum(e => open[e.Id]));
+        // Rows by key once: a report by team over a year has a row per instrument and team.
+        var rowsByKey = rows.ToLookup(r => KeyOf(r.InstrumentId, r.TeamId), StringComparer.Ordinal);
         var items = openByKey.Keys.Select(key =>
         {
-            var mine = rows.Where(r => KeyOf(r.InstrumentId, r.TeamId) == key).ToList();
+            var mine = rowsByKey[key].ToList();
             var booked = mine.Sum(r => r.BookedMinutes);
             var openMinutes = openByKey[key];
             return new UtilizationItem(
