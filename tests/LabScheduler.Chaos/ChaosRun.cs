@@ -297,11 +297,15 @@ public sealed class ChaosRun(ChaosCluster cluster, FaultKind kind, TimeSpan dura
         async Task<string> CreateAsync(int i, int capacity)
         {
             var id = $"chaos{(int)kind}-{Guid.NewGuid():N}"[..16];
-            var response = await http.PostAsJsonAsync("/api/v1/labs/xian-nmr/instruments", new
+            // Again on a 503 (the cluster may still be finding its database after the previous run's fault).
+            using var response = await SendAsync(http, () => new HttpRequestMessage(HttpMethod.Post, "/api/v1/labs/xian-nmr/instruments")
             {
-                id, name = $"Chaos {kind} {i}", category = "nmr", currency = "CNY",
-                rates = new { @internal = 100, partner = 150, external = 200 },
-                rules = new { capacity },
+                Content = JsonContent.Create(new
+                {
+                    id, name = $"Chaos {kind} {i}", category = "nmr", currency = "CNY",
+                    rates = new { @internal = 100, partner = 150, external = 200 },
+                    rules = new { capacity },
+                }),
             });
             if (!response.IsSuccessStatusCode)
             {
@@ -317,7 +321,7 @@ public sealed class ChaosRun(ChaosCluster cluster, FaultKind kind, TimeSpan dura
             var id = await CreateAsync(i, capacity: i is 2 or 3 ? 2 : 1);
             if (i < 2)
             {
-                var quota = await http.PutAsJsonAsync($"/api/v1/teams/{QuotaTeam}/quotas/{id}", new { minutesPerMonth = QuotaMinutes });
+                using var quota = await SendAsync(http, () => new HttpRequestMessage(HttpMethod.Put, $"/api/v1/teams/{QuotaTeam}/quotas/{id}") { Content = JsonContent.Create(new { minutesPerMonth = QuotaMinutes }) });
                 if (!quota.IsSuccessStatusCode)
                 {
                     throw new InvalidOperationException($"Setting a quota on {id}: {(int)quota.StatusCode} {await quota.Content.ReadAsStringAsync()}");
