@@ -20,10 +20,13 @@ public sealed record ClusterBuild(string Name, string SiloDll, string GatewayDll
     /// tree (<c>git archive</c>) built once into <c>.test-data/upgrade-builds/&lt;commit id&gt;</c> (silo and
     /// gateway projects only) and kept there, so a second run does not build again.
     /// </summary>
-    public static async Task<ClusterBuild> PreviousAsync(Action<string> log)
+    public static Task<ClusterBuild> PreviousAsync(Action<string> log) =>
+        BuildOfAsync(Environment.GetEnvironmentVariable(UpgradeFromVariable) is { Length: > 0 } named ? named : "HEAD~1", log);
+
+    /// <summary>The build of <paramref name="reference"/> (a commit, tag or branch of this repository), cached as <see cref="PreviousAsync"/> says.</summary>
+    public static async Task<ClusterBuild> BuildOfAsync(string reference, Action<string> log)
     {
         var root = Repository.Root;
-        var reference = Environment.GetEnvironmentVariable(UpgradeFromVariable) is { Length: > 0 } named ? named : "HEAD~1";
         var (code, output) = await RunAsync(root, $"git rev-parse --verify --quiet {Quote(reference + "^{commit}")}");
         if (code != 0)
         {

@@ -36,4 +36,13 @@ public sealed class UpgradeTests(ITestOutputHelper output)
         Assert.True(figures.OldBookingsCancelled > 0, $"no booking made before the upgrade was cancelled after it: {figures.Line()}");
         Assert.True(figures.OldStateReadBack, $"the user state written before the upgrade was not read back after it: {figures.Line()}");
     }
+
+    /// <summary>A commit git cannot resolve (a shallow clone's HEAD~1) fails at once, saying how to name another.</summary>
+    [Fact]
+    public async Task UpgradeFrom_ACommitThisCloneDoesNotHave_FailsNamingTheVariable()
+    {
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => ClusterBuild.BuildOfAsync("no-such-ref-" + Guid.NewGuid().ToString("N"), output.WriteLine));
+        Assert.Contains(ClusterBuild.UpgradeFromVariable, failure.Message, StringComparison.Ordinal);
+        Assert.Contains("shallow", failure.Message, StringComparison.Ordinal);
+    }
 }
