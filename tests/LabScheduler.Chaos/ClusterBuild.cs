@@ -9,6 +9,9 @@ public sealed record ClusterBuild(string Name, string SiloDll, string GatewayDll
     /// <summary>The variable that names the commit a rolling upgrade starts from (default HEAD~1).</summary>
     public const string UpgradeFromVariable = "LABSCHED_UPGRADE_FROM";
 
+    /// <summary>How many old builds <c>.test-data/upgrade-builds</c> keeps.</summary>
+    private const int KeptBuilds = 3;
+
     private const string SiloProject = "silo/LabScheduler.Silo/LabScheduler.Silo.csproj";
     private const string GatewayProject = "client/LabScheduler.Gateway/LabScheduler.Gateway.csproj";
 
@@ -76,6 +79,14 @@ public sealed record ClusterBuild(string Name, string SiloDll, string GatewayDll
         }
 
         Directory.Move(partial, tree);
+
+        // 114 MB each: keep the newest few (each commit's HEAD~1 is another).
+        foreach (var stale in new DirectoryInfo(cache).GetDirectories().Where(d => !d.Name.Contains('.', StringComparison.Ordinal))
+                     .OrderByDescending(d => d.LastWriteTimeUtc).Skip(KeptBuilds))
+        {
+            stale.Delete(recursive: true);
+            File.Delete(Path.Combine(cache, $"{stale.Name}.build.log"));
+        }
         log($"upgrade: from {reference} = {commit[..12]}, built in {clock.Elapsed.TotalSeconds:0} s ({tree})");
         return build;
     }
