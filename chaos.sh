@@ -8,15 +8,19 @@
 #
 #   ./chaos.sh            long form: every fault kind (silo SIGKILL, gateway
 #                         SIGKILL, PostgreSQL restart, connections cut, silo
-#                         SIGSTOP until declared dead), 60 s each, 16 clients
+#                         SIGSTOP until declared dead), 60 s each, 16 clients;
+#                         and a rolling upgrade from the previous commit's
+#                         build (RollingUpgrade, a cluster of its own)
 #   ./chaos.sh --short    short form (what ./test.sh runs): every kind,
-#                         12 s each, 8 clients
+#                         12 s each (the upgrade: load 5 s before and after), 8 clients
 #
 # Environment: LABSCHED_CHAOS_SECONDS, LABSCHED_CHAOS_CLIENTS (long form),
 # LABSCHED_CHAOS_OPERATIONS (either form: each run lasts until that many
 # operations were sent, e.g. 10000, instead of for a duration),
 # LABSCHED_CHAOS_DATA (default <repo>/.data/chaos: the cluster's PostgreSQL
-# and one log per process), LABSCHED_SKIP_BUILD=1.
+# and one log per process; the upgrade's cluster in the same path + "-upgrade"),
+# LABSCHED_SKIP_BUILD=1, LABSCHED_UPGRADE_FROM (the commit the upgrade starts
+# from, default HEAD~1; built once into .test-data/upgrade-builds/<commit id>).
 #
 # Prints one line per fault kind, then
 #   chaos: N sent, N acknowledged, N lost, N doubled, N overlaps, N integrity failures

@@ -22,15 +22,20 @@ public sealed class ChaosCluster : IAsyncDisposable
     private readonly string _data;
     private readonly ManagedProcess?[] _silos = new ManagedProcess?[SiloCount];
     private readonly (int Silo, int Gateway)[] _siloPorts = new (int, int)[SiloCount];
+    private readonly ClusterBuild[] _siloBuilds = new ClusterBuild[SiloCount];
     private readonly ManagedProcess?[] _gateways = new ManagedProcess?[GatewayCount];
     private readonly int[] _gatewayPorts = new int[GatewayCount];
+    private readonly ClusterBuild[] _gatewayBuilds = new ClusterBuild[GatewayCount];
+    private int _generation;
     private readonly HttpClient _probe = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    private ChaosCluster(string root, string data, string connectionString)
+    private ChaosCluster(string root, string data, string connectionString, ClusterBuild build)
     {
         _root = root;
         _data = data;
         ConnectionString = connectionString;
+        Array.Fill(_siloBuilds, build);
+        Array.Fill(_gatewayBuilds, build);
     }
 
     /// <summary>The cluster's database (the `labsched` database of the private server).</summary>
@@ -39,8 +44,14 @@ public sealed class ChaosCluster : IAsyncDisposable
     public IReadOnlyList<string> GatewayUrls => [.. _gatewayPorts.Select(p => $"http://127.0.0.1:{p}")];
 
 
-    /// <summary>Starts everything on a fresh data folder and waits until both gateways are ready.</summary>
-    public static async Task<ChaosCluster> StartAsync(string data)
+    /// <summary>What each silo and gateway runs now (its build's name), in order.</summary>
+    public string Versions => $"silos {string.Join(", ", _siloBuilds.Select(b => b.Name))}; gateways {string.Join(", ", _gatewayBuilds.Select(b => b.Name))}";
+
+    /// <summary>
+    /// Starts everything on a fresh data folder, every process from <paramref name="build"/> (default: this
+    /// tree's, <see cref="ClusterBuild.Current"/>), and waits until both gateways are ready.
+    /// </summary>
+    public static async Task<ChaosCluster> StartAsync(string data, ClusterBuild? build = null)
     {
         var root = Repository.Root;
         if (Directory.Exists(data))
@@ -52,7 +63,7 @@ public sealed class ChaosCluster : IAsyncDisposable
         Directory.CreateDirectory(data);
         var output = await PgAsync(root, $"pg_start_private {Quote(data)} >&2 && echo \"$LABSCHED_PG_CONNSTR\"");
         var connection = new NpgsqlConnectionStringBuilder(output.Trim().Split('\n')[^1]) { ApplicationName = "chaos-check", MaxPoolSize = 5 }.ConnectionString;
-        var cluster = new ChaosCluster(root, data, connection);
+        var cluster = new ChaosCluster(root, data, connection, build ?? ClusterBuild.Current);
         try
         {
             for (var k = 0; k < SiloCount; k++)
@@ -89,29 +100,31 @@ public sealed class ChaosCluster : IAsyncDisposable
         return cluster;
     }
 
-    public void StartSilo(int k)
+    public void StartSilo(int k) => _silos[k] = StartSiloProcess(k, _siloPorts[k], _siloBuilds[k], seed: k == 0, $"silo-{k + 1}.log");
+
+    private ManagedProcess StartSiloProcess(int k, (int Silo, int Gateway) ports, ClusterBuild build, bool seed, string logName)
     {
-        var dll = Path.Combine(_root, "silo/LabScheduler.Silo/bin/Release/net10.0/LabScheduler.Silo.dll");
-        _silos[k] = ManagedProcess.Start("dotnet", [dll], new Dictionary<string, string>
+        var dll = build.SiloDll;
+        return ManagedProcess.Start("dotnet", [dll], new Dictionary<string, string>
         {
             ["ConnectionStrings__LabScheduler"] = WithApplicationName($"silo-{k + 1}"),
             ["Orleans__ClusterId"] = "chaos",
-            ["Orleans__SiloPort"] = Invariant(_siloPorts[k].Silo),
-            ["Orleans__GatewayPort"] = Invariant(_siloPorts[k].Gateway),
+            ["Orleans__SiloPort"] = Invariant(ports.Silo),
+            ["Orleans__GatewayPort"] = Invariant(ports.Gateway),
             ["Orleans__AdvertisedIp"] = "127.0.0.1",
             // Faster failure detection than Orleans' defaults (probe timeout 5 s, 3 missed probes): a killed
             // or paused silo is declared dead in about 6 s, so the SiloPaused run fits the short form.
             ["Orleans__ProbeTimeoutSeconds"] = Invariant(ProbeTimeoutSeconds),
             ["Orleans__MissedProbesLimit"] = Invariant(MissedProbesLimit),
-            ["Seed__Demo"] = k == 0 ? "true" : "false",
+            ["Seed__Demo"] = seed ? "true" : "false",
             ["DOTNET_ENVIRONMENT"] = "Development",
             ["Logging__LogLevel__Default"] = "Warning",
-        }, Path.GetDirectoryName(dll)!, Path.Combine(_data, $"silo-{k + 1}.log"));
+        }, Path.GetDirectoryName(dll)!, Path.Combine(_data, logName));
     }
 
     public void StartGateway(int k)
     {
-        var dll = Path.Combine(_root, "client/LabScheduler.Gateway/bin/Release/net10.0/LabScheduler.Gateway.dll");
+        var dll = _gatewayBuilds[k].GatewayDll;
         _gateways[k] = ManagedProcess.Start("dotnet", [dll, "--urls", GatewayUrls[k]], new Dictionary<string, string>
         {
             ["ConnectionStrings__LabScheduler"] = WithApplicationName($"gateway-{k + 1}"),
@@ -125,6 +138,59 @@ public sealed class ChaosCluster : IAsyncDisposable
     }
 
     public async Task KillSiloAsync(int k) => await _silos[k]!.KillAsync();
+
+    /// <summary>
+    /// Replaces silo <paramref name="k"/> by one of <paramref name="build"/>, as a rolling update with maxSurge 1
+    /// does: the new silo (on ports of its own) starts first and is waited for until it is Active in the
+    /// membership table (then <paramref name="active"/> is called); only then is the old one sent SIGTERM and
+    /// waited for until it has left (exited, and Dead in the table). Returns how long the old one took to leave.
+    /// </summary>
+    public async Task<TimeSpan> ReplaceSiloAsync(int k, ClusterBuild build, Action? active, TimeSpan timeout)
+    {
+        var ports = (LoopbackPorts.Free(), LoopbackPorts.Free());
+        var replacement = StartSiloProcess(k, ports, build, seed: false, $"silo-{k + 1}-{++_generation}.log");
+        try
+        {
+            await WaitMembershipStatusAsync(ports.Item1, Active, replacement, timeout, $"the replacement of silo-{k + 1}");
+        }
+        catch
+        {
+            await replacement.DisposeAsync();
+            throw;
+        }
+
+        active?.Invoke();
+        var old = _silos[k]!;
+        var oldPort = _siloPorts[k].Silo;
+        _silos[k] = replacement;
+        _siloPorts[k] = ports;
+        _siloBuilds[k] = build;
+        var left = await old.TerminateAsync(timeout)
+            ?? throw new TimeoutException($"the old silo-{k + 1} still ran {timeout} after SIGTERM");
+        if (old.ExitCode is not (0 or 143))
+        {
+            throw new InvalidOperationException($"the old silo-{k + 1} exited with {old.ExitCode} after SIGTERM; see its log in {_data}");
+        }
+
+        await WaitMembershipStatusAsync(oldPort, Dead, null, timeout, $"the old silo-{k + 1}");
+        await old.DisposeAsync();
+        return left;
+    }
+
+    /// <summary>
+    /// Replaces gateway <paramref name="k"/> by one of <paramref name="build"/> on the same address: SIGTERM to
+    /// the old one (its clients fail over to the other gateway meanwhile), then the new one started and
+    /// waited for until it is ready.
+    /// </summary>
+    public async Task ReplaceGatewayAsync(int k, ClusterBuild build, TimeSpan timeout)
+    {
+        var old = _gateways[k]!;
+        await old.StopAsync(TimeSpan.FromSeconds(30));
+        await old.DisposeAsync();
+        _gatewayBuilds[k] = build;
+        StartGateway(k);
+        await WaitGatewayReadyAsync(k, timeout);
+    }
 
     public async Task KillGatewayAsync(int k) => await _gateways[k]!.KillAsync();
 
@@ -215,17 +281,28 @@ public sealed class ChaosCluster : IAsyncDisposable
     }
 
     /// <summary>Waits until silo <paramref name="k"/>'s current generation (on its silo port) is declared dead in the membership table.</summary>
-    public async Task WaitDeclaredDeadAsync(int k, TimeSpan timeout)
+    public Task WaitDeclaredDeadAsync(int k, TimeSpan timeout) => WaitMembershipStatusAsync(_siloPorts[k].Silo, Dead, null, timeout, $"silo-{k + 1}");
+
+    private const int Active = 3;
+    private const int Dead = 6;
+
+    /// <summary>Waits until the latest generation on silo port <paramref name="port"/> has <paramref name="status"/> in the membership table; fails early when <paramref name="process"/> exits.</summary>
+    private async Task WaitMembershipStatusAsync(int port, int status, ManagedProcess? process, TimeSpan timeout, string what)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < timeout)
         {
-            var dead = await ScalarOrZeroAsync("""
+            if (process is { HasExited: true })
+            {
+                throw new InvalidOperationException($"{what} exited with {process.ExitCode} before it was {(status == Active ? "Active" : "Dead")}; see its log in {_data}");
+            }
+
+            var seen = await ScalarOrZeroAsync($"""
                 SELECT count(*) FROM (SELECT status FROM orleansmembershiptable WHERE deploymentid = 'chaos' AND port = @p
                                       ORDER BY generation DESC LIMIT 1) latest
-                WHERE status = 6
-                """, _siloPorts[k].Silo);
-            if (dead > 0)
+                WHERE status = {status}
+                """, port);
+            if (seen > 0)
             {
                 return;
             }
@@ -233,7 +310,7 @@ public sealed class ChaosCluster : IAsyncDisposable
             await Task.Delay(250);
         }
 
-        throw new TimeoutException($"silo-{k + 1} was not declared dead within {timeout}.");
+        throw new TimeoutException($"{what} was not {(status == Active ? "Active" : "Dead")} in the membership table within {timeout}.");
     }
 
     public async Task WaitGatewayReadyAsync(int k, TimeSpan timeout)

@@ -42,11 +42,31 @@ public sealed record ChaosFigures(
     /// <summary>Writes the writer fence refused (PostgreSQL's log): a silo no longer active tried to write.</summary>
     public int FencedWrites { get; init; }
 
+    /// <summary>Rolling upgrade: bookings acknowledged while old and new versions served side by side.</summary>
+    public int AcknowledgedWhileMixed { get; init; }
+
+    /// <summary>Rolling upgrade: bookings acknowledged before it (old build) read back after it (new build) as the client was told.</summary>
+    public int OldBookingsReadBack { get; init; }
+
+    /// <summary>Rolling upgrade: bookings acknowledged before it that the new build answered otherwise, or would not cancel.</summary>
+    public int OldBookingsMisread { get; init; }
+
+    /// <summary>Rolling upgrade: bookings acknowledged before it cancelled through the new build after it.</summary>
+    public int OldBookingsCancelled { get; init; }
+
+    /// <summary>Rolling upgrade: a user's grain state written through the old build read back through the new one.</summary>
+    public bool OldStateReadBack { get; init; }
+
     /// <summary>The integrity checks beyond lost, doubled and overlaps, summed (0 when all hold).</summary>
     public int IntegrityFailures => LedgerMismatches + QuotaOverdrawn + OverCapacity;
 
     /// <summary>One line, as chaos.sh prints it per fault kind.</summary>
-    public string Line() => string.Create(CultureInfo.InvariantCulture,
+    public string Line() => string.Create(CultureInfo.InvariantCulture, $"{Common()}{(Kind == FaultKind.RollingUpgrade ? UpgradeFigures() : "")}");
+
+    private string UpgradeFigures() => string.Create(CultureInfo.InvariantCulture,
+        $"; {AcknowledgedWhileMixed} acknowledged while old and new versions ran side by side, {OldBookingsReadBack} bookings of the old build read back by the new ({OldBookingsMisread} misread), {OldBookingsCancelled} of them cancelled, user state {(OldStateReadBack ? "read back" : "NOT read back")}");
+
+    private string Common() => string.Create(CultureInfo.InvariantCulture,
         $"{Kind}: {Sent} sent, {Acknowledged} acknowledged, {Lost} lost, {Doubled} doubled, {Overlaps} overlaps, longest unavailability {LongestUnavailability.TotalSeconds:0.0} s "
         + $"({Refused} refused, {Unsettled} unsettled, {InternalErrors} answers 500, {AcknowledgedAfterHeal} acknowledged after the fault healed, {StoredButUnacknowledged} stored but never acknowledged); "
         + $"{LedgerMismatches} ledger mismatches ({LedgerRows} ledger rows), {QuotaOverdrawn} quotas overdrawn, {OverCapacity} over capacity; "

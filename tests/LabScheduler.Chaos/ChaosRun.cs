@@ -13,12 +13,20 @@ namespace LabScheduler.Chaos;
 /// after a quarter of them), and at least a few seconds after the cluster healed.
 /// </summary>
 /// <remarks>
+/// For <see cref="FaultKind.RollingUpgrade"/> the "fault" is replacing every process, one at a time, by one of
+/// <c>upgradeTo</c> (the cluster was started from an older build); afterwards bookings acknowledged before it
+/// began (made through the old build) are read back and some cancelled through the new one, and a user's
+/// grain state written by the old build is read by the new one.
+/// </remarks>
+/// <remarks>
 /// Of the six instruments two carry a quota for one team (so quota.exceeded refusals race with
 /// faults), two have two seats; the walk-up instrument (four seats) takes bookings starting within
 /// 15 minutes, which clients check in and out.
 /// </remarks>
-public sealed class ChaosRun(ChaosCluster cluster, FaultKind kind, TimeSpan duration, int clients, Action<string> log, int? operations = null)
+public sealed class ChaosRun(ChaosCluster cluster, FaultKind kind, TimeSpan duration, int clients, Action<string> log, int? operations = null, ClusterBuild? upgradeTo = null)
 {
+    private (TimeSpan From, TimeSpan Until)? _mixed;
+
     private const int Instruments = 6;
     private const string QuotaTeam = "tnu-catalysis";
     private const int QuotaMinutes = 300;
@@ -42,7 +50,9 @@ public sealed class ChaosRun(ChaosCluster cluster, FaultKind kind, TimeSpan dura
         }
 
         log($"{kind}: fault at {workload.Now.TotalSeconds:0.0} s, {workload.Sent} sent so far");
-        await BreakAsync();
+        var before = workload.AcknowledgedBookings.ToList();
+        var stateBefore = kind == FaultKind.RollingUpgrade ? await WriteUserStateAsync() : null;
+        await BreakAsync(workload);
         await cluster.HealAsync(TimeSpan.FromMinutes(3));
         var healedAt = workload.Now;
         log($"{kind}: healed at {healedAt.TotalSeconds:0.0} s");
@@ -61,13 +71,23 @@ public sealed class ChaosRun(ChaosCluster cluster, FaultKind kind, TimeSpan dura
         await stop.CancelAsync();
         await running;
 
+        var afterUpgrade = kind == FaultKind.RollingUpgrade ? await ReadBackAsync(before, stateBefore!) : null;
+
         var fenced = cluster.PostgresLogCount(ZombieRefusal) - fencedBefore;
         if (workload.BodilessDetail is { } detail)
         {
             log($"{kind}: {workload.CreatedWithoutBody} answers 201 without a booking in the body; the first: {detail}");
         }
 
-        return await CheckAsync(workload, [.. instruments, walkUp], healedAt, fenced);
+        var figures = await CheckAsync(workload, [.. instruments, walkUp], healedAt, fenced, afterUpgrade?.Cancelled ?? new HashSet<Guid>());
+        return afterUpgrade is null ? figures : figures with
+        {
+            AcknowledgedWhileMixed = _mixed is var (from, until) ? workload.AcknowledgedBookings.Count(a => a.At >= from && a.At <= until) : 0,
+            OldBookingsReadBack = afterUpgrade.Read,
+            OldBookingsMisread = afterUpgrade.Misread,
+            OldBookingsCancelled = afterUpgrade.Cancelled.Count,
+            OldStateReadBack = afterUpgrade.StateRead,
+        };
     }
 
     private static async Task UntilAsync(Func<bool> done, Task running)
@@ -78,11 +98,30 @@ public sealed class ChaosRun(ChaosCluster cluster, FaultKind kind, TimeSpan dura
         }
     }
 
-    private async Task BreakAsync()
+    private async Task BreakAsync(ChaosClients workload)
     {
         var clock = Stopwatch.StartNew();
         switch (kind)
         {
+            case FaultKind.RollingUpgrade:
+                var to = upgradeTo ?? throw new InvalidOperationException("A rolling upgrade needs the build to upgrade to.");
+                log($"{kind}: before: {cluster.Versions}");
+                TimeSpan? mixedFrom = null;
+                for (var k = 0; k < ChaosCluster.SiloCount; k++)
+                {
+                    var left = await cluster.ReplaceSiloAsync(k, to, () => mixedFrom ??= workload.Now, TimeSpan.FromMinutes(3));
+                    log($"{kind}: silo-{k + 1} replaced at {workload.Now.TotalSeconds:0.0} s (the old one left {left.TotalSeconds:0.0} s after SIGTERM)");
+                }
+
+                for (var k = 0; k < ChaosCluster.GatewayCount; k++)
+                {
+                    await cluster.ReplaceGatewayAsync(k, to, TimeSpan.FromMinutes(3));
+                    log($"{kind}: gateway-{k + 1} replaced at {workload.Now.TotalSeconds:0.0} s");
+                }
+
+                _mixed = (mixedFrom!.Value, workload.Now);
+                log($"{kind}: after: {cluster.Versions}; old and new versions side by side from {mixedFrom.Value.TotalSeconds:0.0} s to {workload.Now.TotalSeconds:0.0} s");
+                break;
             case FaultKind.SiloKilled:
                 await cluster.KillSiloAsync(1);
                 await Task.Delay(TimeSpan.FromSeconds(3));
@@ -133,25 +172,147 @@ public sealed class ChaosRun(ChaosCluster cluster, FaultKind kind, TimeSpan dura
         log($"{kind}: fault over after {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
-    private async Task<(List<string> Instruments, string WalkUp)> CreateInstrumentsAsync()
+    /// <summary>What the read-back after a rolling upgrade found.</summary>
+    private sealed record ReadBack(int Read, int Misread, IReadOnlySet<Guid> Cancelled, bool StateRead);
+
+    /// <summary>A client of gateway <paramref name="gateway"/> signed in (demo token) as <paramref name="user"/>.</summary>
+    private async Task<HttpClient> SignedInAsync(string user, int gateway)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(cluster.GatewayUrls[0]), Timeout = TimeSpan.FromSeconds(30) };
-        var token = await http.PostAsJsonAsync("/api/v1/auth/dev-token", new { userId = "admin" });
+        var http = new HttpClient { BaseAddress = new Uri(cluster.GatewayUrls[gateway]), Timeout = TimeSpan.FromSeconds(30) };
+        using var token = await SendAsync(http, () => new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/dev-token") { Content = JsonContent.Create(new { userId = user }) });
         token.EnsureSuccessStatusCode();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
             "Bearer", (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
+        return http;
+    }
+
+    /// <summary>Sends the request again while the answer is 503 (a gateway still finding its silos), for up to 60 s.</summary>
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, Func<HttpRequestMessage> request)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var response = await http.SendAsync(request());
+            if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || clock.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                return response;
+            }
+
+            response.Dispose();
+            await Task.Delay(500);
+        }
+    }
+
+    /// <summary>Through the old build (before the upgrade): gives the admin's user grain a new display name, which it stores as grain state.</summary>
+    private async Task<string> WriteUserStateAsync()
+    {
+        using var http = await SignedInAsync("admin", 0);
+        var name = $"Upgrade check {Guid.NewGuid():N}"[..24];
+        using var response = await SendAsync(http, () => new HttpRequestMessage(HttpMethod.Patch, "/api/v1/me") { Content = JsonContent.Create(new { displayName = name }) });
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"PATCH /me before the upgrade: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return name;
+    }
+
+    /// <summary>
+    /// Through the new build (after the upgrade), both gateways in turn: every booking acknowledged before the
+    /// upgrade read back by its booker (status as the client was told); a few of those not yet started cancelled;
+    /// the admin's display name written before the upgrade read back.
+    /// </summary>
+    private async Task<ReadBack> ReadBackAsync(List<Acknowledged> before, string displayName)
+    {
+        var clients = new Dictionary<(string, int), HttpClient>();
+        async Task<HttpClient> ClientAsync(string user, int gateway) =>
+            clients.TryGetValue((user, gateway), out var c) ? c : clients[(user, gateway)] = await SignedInAsync(user, gateway);
+        try
+        {
+            int read = 0, misread = 0, turn = 0;
+            var cancelled = new HashSet<Guid>();
+            foreach (var booking in before)
+            {
+                var http = await ClientAsync(booking.UserId, turn++ % ChaosCluster.GatewayCount);
+                using var response = await SendAsync(http, () => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/bookings/{booking.Id}"));
+                var body = await response.Content.ReadAsStringAsync();
+                var status = response.IsSuccessStatusCode ? JsonDocument.Parse(body).RootElement.GetProperty("status").GetString()! : null;
+                if (status is not null && booking.Allowed.Contains(status))
+                {
+                    read++;
+                }
+                else
+                {
+                    if (misread++ == 0)
+                    {
+                        log($"{kind}: booking {booking.Id} made before the upgrade read back after it: {(int)response.StatusCode} {body[..Math.Min(300, body.Length)]} (allowed: {string.Join(", ", booking.Allowed)})");
+                    }
+
+                    continue;
+                }
+
+                // Cancel up to ten that were booked (not walk-ups: those may have started) and are still held.
+                if (cancelled.Count < 10 && status is "confirmed" or "pending" && booking.Allowed.Count == 1 && !booking.InstrumentId.Equals(_walkUp, StringComparison.Ordinal))
+                {
+                    using var cancel = await SendAsync(http, () => new HttpRequestMessage(HttpMethod.Post, $"/api/v1/bookings/{booking.Id}/cancel") { Content = JsonContent.Create(new { reason = "upgrade check" }) });
+                    var answer = await cancel.Content.ReadAsStringAsync();
+                    if (cancel.IsSuccessStatusCode && JsonDocument.Parse(answer).RootElement.GetProperty("status").GetString() == "cancelled")
+                    {
+                        cancelled.Add(booking.Id);
+                    }
+                    else
+                    {
+                        misread++;
+                        log($"{kind}: cancelling booking {booking.Id} (made before the upgrade) after it: {(int)cancel.StatusCode} {answer[..Math.Min(300, answer.Length)]}");
+                    }
+                }
+            }
+
+            var admin = await ClientAsync("admin", 1);
+            using var me = await SendAsync(admin, () => new HttpRequestMessage(HttpMethod.Get, "/api/v1/me"));
+            var meBody = await me.Content.ReadAsStringAsync();
+            var stateRead = me.IsSuccessStatusCode && JsonDocument.Parse(meBody).RootElement.GetProperty("displayName").GetString() == displayName;
+            if (!stateRead)
+            {
+                log($"{kind}: GET /me after the upgrade: {(int)me.StatusCode} {meBody[..Math.Min(300, meBody.Length)]} (display name written before: {displayName})");
+            }
+
+            log($"{kind}: after the upgrade {read} of {before.Count} bookings made before it read back, {cancelled.Count} cancelled, the user state {(stateRead ? "read back" : "NOT read back")}");
+            return new ReadBack(read, misread, cancelled, stateRead);
+        }
+        finally
+        {
+            foreach (var client in clients.Values)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
+    private string _walkUp = "";
+
+    private async Task<(List<string> Instruments, string WalkUp)> CreateInstrumentsAsync()
+    {
+        using var http = await SignedInAsync("admin", 0);
         async Task<string> CreateAsync(int i, int capacity)
         {
             var id = $"chaos{(int)kind}-{Guid.NewGuid():N}"[..16];
-            var response = await http.PostAsJsonAsync("/api/v1/labs/xian-nmr/instruments", new
+            // Again on a 503 (the cluster may still be finding its database after the previous run's fault, as after PostgresRestarted).
+            using var response = await SendAsync(http, () => new HttpRequestMessage(HttpMethod.Post, "/api/v1/labs/xian-nmr/instruments")
             {
-                id, name = $"Chaos {kind} {i}", category = "nmr", currency = "CNY",
-                rates = new { @internal = 100, partner = 150, external = 200 },
-                rules = new { capacity },
+                Content = JsonContent.Create(new
+                {
+                    id, name = $"Chaos {kind} {i}", category = "nmr", currency = "CNY",
+                    rates = new { @internal = 100, partner = 150, external = 200 },
+                    rules = new { capacity },
+                }),
             });
-            if (!response.IsSuccessStatusCode)
+            var answer = await response.Content.ReadAsStringAsync();
+
+            // A 503 may come after the instrument was stored (the outcome unknown to the gateway): the repeated request then finds it. The id is this run's own.
+            if (!response.IsSuccessStatusCode && !(response.StatusCode == System.Net.HttpStatusCode.Conflict && answer.Contains("\"conflict.exists\"", StringComparison.Ordinal)))
             {
-                throw new InvalidOperationException($"Creating instrument {id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                throw new InvalidOperationException($"Creating instrument {id}: {(int)response.StatusCode} {answer}");
             }
 
             return id;
@@ -163,7 +324,7 @@ public sealed class ChaosRun(ChaosCluster cluster, FaultKind kind, TimeSpan dura
             var id = await CreateAsync(i, capacity: i is 2 or 3 ? 2 : 1);
             if (i < 2)
             {
-                var quota = await http.PutAsJsonAsync($"/api/v1/teams/{QuotaTeam}/quotas/{id}", new { minutesPerMonth = QuotaMinutes });
+                using var quota = await SendAsync(http, () => new HttpRequestMessage(HttpMethod.Put, $"/api/v1/teams/{QuotaTeam}/quotas/{id}") { Content = JsonContent.Create(new { minutesPerMonth = QuotaMinutes }) });
                 if (!quota.IsSuccessStatusCode)
                 {
                     throw new InvalidOperationException($"Setting a quota on {id}: {(int)quota.StatusCode} {await quota.Content.ReadAsStringAsync()}");
@@ -173,10 +334,11 @@ public sealed class ChaosRun(ChaosCluster cluster, FaultKind kind, TimeSpan dura
             ids.Add(id);
         }
 
-        return (ids, await CreateAsync(Instruments, capacity: 4));
+        _walkUp = await CreateAsync(Instruments, capacity: 4);
+        return (ids, _walkUp);
     }
 
-    private async Task<ChaosFigures> CheckAsync(ChaosClients workload, List<string> instruments, TimeSpan healedAt, int fenced)
+    private async Task<ChaosFigures> CheckAsync(ChaosClients workload, List<string> instruments, TimeSpan healedAt, int fenced, IReadOnlySet<Guid> cancelledAfter)
     {
         await using var connection = new NpgsqlConnection(cluster.ConnectionString);
         await connection.OpenAsync();
@@ -196,7 +358,8 @@ public sealed class ChaosRun(ChaosCluster cluster, FaultKind kind, TimeSpan dura
         // Lost: a booking the client was told was made that the table does not hold, or holds in a status
         // its last acknowledged operation (cancel, check-in, check-out) rules out.
         var acknowledged = workload.AcknowledgedBookings;
-        var lost = acknowledged.Count(a => !stored.TryGetValue(a.Id, out var status) || !a.Allowed.Contains(status));
+        var lost = acknowledged.Count(a => !stored.TryGetValue(a.Id, out var status)
+            || !(a.Allowed.Contains(status) || (cancelledAfter.Contains(a.Id) && status == "cancelled")));
 
         // Doubled: a booking row that no request's key names (the same operation made twice under another id),
         // or one key told two different bookings.

@@ -31,9 +31,10 @@ public sealed class ChaosClusterFixture : IAsyncLifetime
 /// clients (LABSCHED_CHAOS_SECONDS, LABSCHED_CHAOS_CLIENTS). With LABSCHED_CHAOS_OPERATIONS a run
 /// lasts until that many operations were sent instead of for a duration (either form).
 /// </summary>
+[Collection(ChaosCollection.Name)]
 public sealed class ChaosTests(ChaosClusterFixture fixture, ITestOutputHelper output) : IClassFixture<ChaosClusterFixture>
 {
-    private static bool Long => Environment.GetEnvironmentVariable("LABSCHED_CHAOS_MODE") == "long";
+    internal static bool Long => Environment.GetEnvironmentVariable("LABSCHED_CHAOS_MODE") == "long";
 
     public static TheoryData<FaultKind> Kinds() =>
         [FaultKind.SiloKilled, FaultKind.GatewayKilled, FaultKind.PostgresRestarted, FaultKind.PostgresConnectionsCut, FaultKind.SiloPaused];
@@ -47,14 +48,26 @@ public sealed class ChaosTests(ChaosClusterFixture fixture, ITestOutputHelper ou
         int? operations = Setting("LABSCHED_CHAOS_OPERATIONS", 0) is > 0 and var n ? n : null;
         var figures = await new ChaosRun(fixture.Cluster, kind, TimeSpan.FromSeconds(seconds), clients, output.WriteLine, operations).RunAsync();
 
+        await ReportAsync(figures, output);
+        AssertNothingLost(figures);
+        Assert.True(figures.AcknowledgedAfterHeal > 0, $"no booking acknowledged after the fault healed: {figures.Line()}");
+    }
+
+    /// <summary>Writes the run's line (and, for chaos.sh, its figures into LABSCHED_CHAOS_RESULTS/KIND.txt).</summary>
+    internal static async Task ReportAsync(ChaosFigures figures, ITestOutputHelper output)
+    {
         output.WriteLine(figures.Line());
         if (Environment.GetEnvironmentVariable("LABSCHED_CHAOS_RESULTS") is { Length: > 0 } results)
         {
             Directory.CreateDirectory(results);
-            await File.WriteAllTextAsync(Path.Combine(results, $"{kind}.txt"), string.Create(CultureInfo.InvariantCulture,
+            await File.WriteAllTextAsync(Path.Combine(results, $"{figures.Kind}.txt"), string.Create(CultureInfo.InvariantCulture,
                 $"{figures.Sent} {figures.Acknowledged} {figures.Lost} {figures.Doubled} {figures.Overlaps} {figures.IntegrityFailures}\n{figures.Line()}\n"));
         }
+    }
 
+    /// <summary>The checks every run must pass: nothing lost, doubled or overlapping, no 500, the ledger, quotas and seats consistent.</summary>
+    internal static void AssertNothingLost(ChaosFigures figures)
+    {
         Assert.Equal(0, figures.Lost);
         Assert.Equal(0, figures.Doubled);
         Assert.Equal(0, figures.Overlaps);
@@ -63,7 +76,6 @@ public sealed class ChaosTests(ChaosClusterFixture fixture, ITestOutputHelper ou
         Assert.Equal(0, figures.QuotaOverdrawn);
         Assert.Equal(0, figures.OverCapacity);
         Assert.Equal(0, figures.CreatedWithoutBody);
-        Assert.True(figures.AcknowledgedAfterHeal > 0, $"no booking acknowledged after the fault healed: {figures.Line()}");
     }
 
     /// <summary>
@@ -94,6 +106,13 @@ public sealed class ChaosTests(ChaosClusterFixture fixture, ITestOutputHelper ou
         Assert.True(took < TimeSpan.FromSeconds(30), $"the silo took {took!.Value.TotalSeconds:F1} s to leave (bound: 25 s)");
     }
 
-    private static int Setting(string name, int fallback) =>
+    internal static int Setting(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
+}
+
+/// <summary>The suite's runs share the machine's two cores: one cluster at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class ChaosCollection
+{
+    public const string Name = "chaos cluster";
 }

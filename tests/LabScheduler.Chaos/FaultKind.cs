@@ -17,4 +17,10 @@ public enum FaultKind
 
     /// <summary>A silo paused with SIGSTOP until the cluster declares it dead, then resumed: a zombie that must not write.</summary>
     SiloPaused,
+
+    /// <summary>
+    /// Not a fault: a rolling upgrade of a cluster started from the previous commit's build (ClusterBuild.PreviousAsync)
+    /// to this tree's, one silo at a time (the new one Active before the old one gets SIGTERM), then the gateways.
+    /// </summary>
+    RollingUpgrade,
 }
