@@ -77,7 +77,7 @@ public sealed class LoadBenchmark(LoadOptions options)
             await GrowthAsync(labScheduler, world);
         }
 
-        var book = options.Runs("book") || options.Runs("p99at70") ? await BookAsync(labScheduler, baseline, world, bookable) : default;
+        var book = options.Runs("book") || options.Runs("p99at70") ? await BookAsync(labScheduler, baseline, world, bookable, systems.LabSchedulerDb) : default;
         if (options.Runs("contended"))
         {
             await ContendedAsync(labScheduler, baseline, world, contended, systems);
@@ -116,12 +116,14 @@ public sealed class LoadBenchmark(LoadOptions options)
         return _results.Any(r => r.OverlapsFound > 0) ? 1 : 0;
     }
 
-    private async Task<(RunResult LabScheduler, RunResult Baseline)> BookAsync(Api labScheduler, Api baseline, World world, InstrumentSpec[] instruments)
+    private async Task<(RunResult LabScheduler, RunResult Baseline)> BookAsync(Api labScheduler, Api baseline, World world, InstrumentSpec[] instruments, string labSchedulerDb)
     {
         await WarmAsync(labScheduler, baseline, world, instruments);
+        var pg0 = await PgWrites.SampleAsync(labSchedulerDb);
         var cpu0 = CpuMeter.Sample();
         var ours = await LoadGenerator.ClosedLoopAsync(options.Clients, options.Duration, Booker(labScheduler, world, instruments, 1));
         var cpu1 = CpuMeter.Sample();
+        var pg1 = await PgWrites.SampleAsync(labSchedulerDb);
         var theirs = await LoadGenerator.ClosedLoopAsync(options.Clients, options.Duration, Booker(baseline, world, instruments, 2));
         var cpu2 = CpuMeter.Sample();
         Add(ScenarioResult.Of("book", ours, IsError) with
@@ -129,7 +131,7 @@ public sealed class LoadBenchmark(LoadOptions options)
             BaselineOpsPerSec = ScenarioResult.Round(theirs.OpsPerSecond),
             BaselineP99Ms = ScenarioResult.Round(theirs.Latencies.Percentile(99)),
             Ratio = ScenarioResult.Round(ours.OpsPerSecond / theirs.OpsPerSecond),
-            Note = $"labsched {ours.Latencies.Statuses()}, {CpuMeter.PerOperation(cpu0, cpu1, ours.Latencies.Count)}; "
+            Note = $"labsched {ours.Latencies.Statuses()}, {CpuMeter.PerOperation(cpu0, cpu1, ours.Latencies.Count)}, {PgWrites.PerOperation(pg0, pg1, ours.Latencies.Count)}; "
                 + $"baseline {theirs.Latencies.Statuses()}, {CpuMeter.PerOperation(cpu1, cpu2, theirs.Latencies.Count)}",
         });
         return (ours, theirs);
