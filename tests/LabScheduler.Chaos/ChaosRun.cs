@@ -17,20 +17,24 @@ namespace LabScheduler.Chaos;
 /// <c>upgradeTo</c> (the cluster was started from an older build); afterwards bookings acknowledged before it
 /// began (made through the old build) are read back and some cancelled through the new one, and a user's
 /// grain state written by the old build is read by the new one.
-/// </remarks>
-/// <remarks>
+/// <para>
 /// Of the six instruments two carry a quota for one team (so quota.exceeded refusals race with
 /// faults), two have two seats; the walk-up instrument (four seats) takes bookings starting within
 /// 15 minutes, which clients check in and out.
+/// </para>
 /// </remarks>
 public sealed class ChaosRun(ChaosCluster cluster, FaultKind kind, TimeSpan duration, int clients, Action<string> log, int? operations = null, ClusterBuild? upgradeTo = null)
 {
-    private (TimeSpan From, TimeSpan Until)? _mixed;
-
     private const int Instruments = 6;
     private const string QuotaTeam = "tnu-catalysis";
     private const int QuotaMinutes = 300;
     private const string ZombieRefusal = "may not write (membership status";
+
+    // A rolling upgrade: when old and new builds served side by side.
+    private (TimeSpan From, TimeSpan Until)? _mixed;
+
+    // The walk-up instrument (CreateInstrumentsAsync).
+    private string _walkUp = "";
 
     public async Task<ChaosFigures> RunAsync()
     {
@@ -288,8 +292,6 @@ public sealed class ChaosRun(ChaosCluster cluster, FaultKind kind, TimeSpan dura
             }
         }
     }
-
-    private string _walkUp = "";
 
     private async Task<(List<string> Instruments, string WalkUp)> CreateInstrumentsAsync()
     {
