@@ -3,6 +3,7 @@ using LabScheduler.Contracts.Bookings;
 using LabScheduler.Contracts.Common;
 using LabScheduler.Contracts.Instruments;
 using LabScheduler.Domain.Bookings;
+using LabScheduler.Domain.Errors;
 using LabScheduler.Domain.Reference;
 using LabScheduler.Domain.Time;
 using LabScheduler.Gateway.Auth;
@@ -28,7 +29,7 @@ public static class BookingsApi
 
     public static RouteGroupBuilder MapBookingsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/bookings", Create).WithMetadata(new IdempotentAttribute()).WithName("CreateBooking").Produces<BookingResponse>(StatusCodes.Status201Created)
+        api.MapPost("/bookings", Create).WithMetadata(new IdempotentAttribute { KeyWrittenWithResult = true }).WithName("CreateBooking").Produces<BookingResponse>(StatusCodes.Status201Created)
             .WithSummary("Books an instrument for a team: confirmed, or pending where it requires approval.");
         api.MapGet("/bookings/{id}", Get).WithName("GetBooking").Produces<BookingResponse>().WithSummary("One booking (booker, team member, lab manager, admin).");
         api.MapGet("/me/approvals/count", ApprovalsCount).WithName("ApprovalsCount")
@@ -105,16 +106,33 @@ public static class BookingsApi
         }
 
         var actor = http.User.Actor();
+        var bookingId = IdempotentIds.For("booking", actor, http.Request);
+        var key = http.Features.Get<RequestKeyFeature>();
         var booked = await grains.GetGrain<IInstrumentGrain>(target.InstrumentId).BookAsync(actor, new BookCommand
         {
-            BookingId = IdempotentIds.For("booking", actor, http.Request),
+            BookingId = bookingId,
             TeamId = target.TeamId,
             Interval = target.Interval,
             Purpose = target.Purpose,
+            Key = key is null || bookingId is null ? null : new RequestKey { Key = key.Key, RequestHash = key.RequestHash, Location = Location(bookingId.Value), At = key.At },
         });
+        if (key is not null)
+        {
+            // The key's row is the booking's (written with it, or by the earlier attempt found), or another request's.
+            key.Kept = booked.IsSuccess;
+            key.Replayed = booked.Value?.Replayed == true;
+            if (booked.Problem?.Code == InternalCodes.IdempotencyKeyTaken)
+            {
+                key.Taken = true;
+                return Results.Empty;
+            }
+        }
+
         metrics.CountBooking(booked.IsSuccess ? BookingLifecycle.ToWire(booked.Value!.Status) : booked.Problem!.Code);
-        return CommandResults.Created(booked, b => BookingResponse.Of(b, target.Lab, target.Requester), b => $"/api/v1/bookings/{b.Id}");
+        return CommandResults.Created(booked, b => BookingResponse.Of(b, target.Lab, target.Requester), b => Location(b.Id));
     }
+
+    private static string Location(Guid bookingId) => $"/api/v1/bookings/{bookingId}";
 
     private static async Task<IResult> CreateSeries(SeriesRequest? request, string? tz, HttpContext http, IGrainFactory grains, GatewayMetrics metrics)
     {

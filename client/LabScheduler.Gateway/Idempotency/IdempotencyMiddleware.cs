@@ -9,17 +9,19 @@ namespace LabScheduler.Gateway.Idempotency;
 /// For POSTs marked <see cref="IdempotentAttribute"/> with an Idempotency-Key header: the same
 /// key and body get the first response again (status, body, Location); the same key with another
 /// body is 422 idempotency.mismatch; while the first is still running, 409 idempotency.in-progress. Responses of 5xx
-/// are not kept, so a retry runs anew.
+/// are not kept, so a retry runs anew. A booking writes its key's row itself
+/// (<see cref="IdempotentAttribute.KeyWrittenWithResult"/>): no claim and no completion of its own.
 /// </summary>
-public sealed partial class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore store, ILogger<IdempotencyMiddleware> logger)
+public sealed partial class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore store, NodaTime.IClock clock, ILogger<IdempotencyMiddleware> logger)
 {
     public const string Header = "Idempotency-Key";
+    private const string ReplayedHeader = "Idempotent-Replayed";
     private const int MaxBody = 1024 * 1024;
 
     public async Task InvokeAsync(HttpContext http)
     {
         if (!HttpMethods.IsPost(http.Request.Method)
-            || http.GetEndpoint()?.Metadata.GetMetadata<IdempotentAttribute>() is null
+            || http.GetEndpoint()?.Metadata.GetMetadata<IdempotentAttribute>() is not { } idempotent
             || !http.Request.Headers.TryGetValue(Header, out var values)
             || http.User.Identity?.IsAuthenticated != true)
         {
@@ -36,27 +38,23 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next, Idempote
 
         var hash = await HashRequestAsync(http.Request, http.RequestAborted);
         var userId = http.User.Actor().UserId;
+        if (idempotent.KeyWrittenWithResult)
+        {
+            await KeptByEndpointAsync(http, userId, key, hash);
+            return;
+        }
+
         var (outcome, first) = await store.ClaimAsync(userId, key, hash, http.RequestAborted);
         switch (outcome)
         {
             case ClaimOutcome.Mismatch:
-                await ApiProblem.Result(ErrorCodes.IdempotencyMismatch, $"The {Header} was used before with a different request.").ExecuteAsync(http);
+                await MismatchAsync(http);
                 return;
             case ClaimOutcome.InProgress:
-                http.Response.Headers.RetryAfter = "1";
-                await ApiProblem.Result("idempotency.in-progress", $"A request with this {Header} is still running; retry in a moment.", status: StatusCodes.Status409Conflict)
-                    .ExecuteAsync(http);
+                await InProgressAsync(http);
                 return;
             case ClaimOutcome.Replay:
-                http.Response.StatusCode = first!.Status;
-                http.Response.ContentType = first.ContentType;
-                if (first.Location is not null)
-                {
-                    http.Response.Headers.Location = first.Location;
-                }
-
-                http.Response.Headers["Idempotent-Replayed"] = "true";
-                await http.Response.Body.WriteAsync(first.Body, http.RequestAborted);
+                await ReplayAsync(http, first!);
                 return;
         }
 
@@ -88,10 +86,7 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next, Idempote
             // A client that gave up waiting retries: what it gets must not depend on whether it was still listening.
             if (completed && http.Response.StatusCode < 500)
             {
-                await store.CompleteAsync(
-                    userId, key,
-                    new StoredResponse(hash, http.Response.StatusCode, http.Response.ContentType, http.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, captured.ToArray()),
-                    CancellationToken.None);
+                await store.CompleteAsync(userId, key, Response(http, hash, captured), CancellationToken.None);
             }
             else
             {
@@ -100,6 +95,96 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next, Idempote
         }
 
         await original.WriteAsync(captured.ToArray(), http.RequestAborted);
+    }
+
+    /// <summary>
+    /// An endpoint that writes the key's row with what it creates runs at once, with no claim before
+    /// it: a retry finds what the first attempt created by the id derived from the key, and a
+    /// concurrent request with the key either finds it too or is refused by the key's primary key.
+    /// An answer that created nothing (a refusal) is kept here, so that a retry gets it again and
+    /// another request with the key gets 422 even though no booking holds the key.
+    /// </summary>
+    private async Task KeptByEndpointAsync(HttpContext http, string userId, string key, byte[] hash)
+    {
+        var feature = new RequestKeyFeature(key, hash, clock.GetCurrentInstant());
+        http.Features.Set(feature);
+        var original = http.Response.Body;
+        using var captured = new MemoryStream();
+        http.Response.Body = captured;
+
+        // As below: the answer may be kept for retries, so it is made in full even if the caller gave up.
+        var aborted = http.RequestAborted;
+        http.RequestAborted = CancellationToken.None;
+        try
+        {
+            await next(http);
+        }
+        finally
+        {
+            http.RequestAborted = aborted;
+            http.Response.Body = original;
+        }
+
+        if (feature.Taken
+            || (!feature.Kept && http.Response.StatusCode < 500 && !await store.KeepFirstAsync(userId, key, Response(http, hash, captured), CancellationToken.None)))
+        {
+            http.Response.Clear();
+            await AnswerFromRowAsync(http, userId, key, hash);
+            return;
+        }
+
+        if (feature.Replayed)
+        {
+            http.Response.Headers[ReplayedHeader] = "true";
+        }
+
+        await original.WriteAsync(captured.ToArray(), http.RequestAborted);
+    }
+
+    // The key is another request's (or an earlier attempt's answer): what its row says.
+    private async Task AnswerFromRowAsync(HttpContext http, string userId, string key, byte[] hash)
+    {
+        var (outcome, stored) = await store.OutcomeOfRowAsync(userId, key, hash, http.RequestAborted);
+        switch (outcome)
+        {
+            case ClaimOutcome.Replay:
+                await ReplayAsync(http, stored!);
+                break;
+            case ClaimOutcome.InProgress or ClaimOutcome.Started:
+                // Its first request still runs, or its booking is being written: the retry finds it.
+                await InProgressAsync(http);
+                break;
+            default:
+                // Another request's, or no row at all: then the key's booking id names another request's booking.
+                await MismatchAsync(http);
+                break;
+        }
+    }
+
+    private static StoredResponse Response(HttpContext http, byte[] hash, MemoryStream captured) =>
+        new(hash, http.Response.StatusCode, http.Response.ContentType, http.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, captured.ToArray());
+
+    private static Task MismatchAsync(HttpContext http) =>
+        ApiProblem.Result(ErrorCodes.IdempotencyMismatch, $"The {Header} was used before with a different request.").ExecuteAsync(http);
+
+    private static Task InProgressAsync(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        return ApiProblem.Result("idempotency.in-progress", $"A request with this {Header} is still running; retry in a moment.", status: StatusCodes.Status409Conflict)
+            .ExecuteAsync(http);
+    }
+
+    private static async Task ReplayAsync(HttpContext http, StoredResponse first)
+    {
+        http.Response.StatusCode = first.Status;
+        http.Response.ContentType = first.ContentType;
+        if (first.Location is not null)
+        {
+            http.Response.Headers.Location = first.Location;
+        }
+
+        http.Response.Headers[ReplayedHeader] = "true";
+        await http.Response.Body.WriteAsync(first.Body, http.RequestAborted);
     }
 
     /// <summary>

@@ -54,6 +54,12 @@ public sealed record Booking
 
     /// <summary>The seat (0 .. capacity-1) this booking holds; the database keeps each seat's bookings, buffers included, apart.</summary>
     [Id(18)] public int Seat { get; init; }
+
+    /// <summary>
+    /// True when the request was a retry: the booking is the one an earlier attempt with the same id
+    /// made, not a new one. Not stored.
+    /// </summary>
+    [Id(19)] public bool Replayed { get; init; }
 }
 
 /// <summary>A request to book: for which team, when, why (the booker is the actor).</summary>
@@ -68,6 +74,29 @@ public sealed record BookCommand
     [Id(3)] public required Interval Interval { get; init; }
 
     [Id(4)] public string Purpose { get; init; } = "";
+
+    /// <summary>
+    /// The request's Idempotency-Key, when it has one: its row is written in the booking's own
+    /// statement, so the key is taken exactly when the booking is stored.
+    /// </summary>
+    [Id(5)] public RequestKey? Key { get; init; }
+}
+
+/// <summary>
+/// An Idempotency-Key of the booker's, with the hash of the request it came with, the response's
+/// Location and when the gateway received it, as the key's row keeps them for a retry (keys are
+/// timed by the gateways' clock, which also purges them).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ls.RequestKey")]
+public sealed record RequestKey
+{
+    [Id(0)] public required string Key { get; init; }
+
+    [Id(1)] public required byte[] RequestHash { get; init; }
+
+    [Id(2)] public required string Location { get; init; }
+
+    [Id(3)] public required NodaTime.Instant At { get; init; }
 }
 
 /// <summary>A request to book a recurring series: the first occurrence and an RFC 5545 RRULE.</summary>

@@ -7,6 +7,7 @@ using LabScheduler.Domain.Errors;
 using LabScheduler.Domain.Time;
 using LabScheduler.Grains.Common;
 using LabScheduler.Persistence.Bookings;
+using LabScheduler.Persistence.Idempotency;
 using NodaTime;
 
 namespace LabScheduler.Grains.Instruments;
@@ -51,7 +52,9 @@ public sealed partial class InstrumentGrain
         }
 
         var (booking, warnings) = (admitted.Value!.Bookings[0], admitted.Value.Warnings);
-        switch (await WriteAsync(() => store.InsertAsync(booking, BookingNotices.ForNew(booking, now), [AuditOf(actor, "booking", booking.Id.ToString(), BookingLifecycle.ToWire(booking.Status), Summary(booking))])))
+        var key = command.Key is { } k ? new BookingKeyRow(actor.UserId, k.Key, k.RequestHash, k.Location, k.At) : null;
+        switch (await WriteAsync(() => store.InsertAsync(
+                    booking, BookingNotices.ForNew(booking, now), [AuditOf(actor, "booking", booking.Id.ToString(), BookingLifecycle.ToWire(booking.Status), Summary(booking))], key: key)))
         {
             case null:
                 return UnknownOutcome();
@@ -65,17 +68,25 @@ public sealed partial class InstrumentGrain
                 // (That booking may be this very request's, stored by an attempt whose answer was lost.)
                 await ReloadCalendarAsync(CancellationToken.None);
                 return await RefusalOrEarlierAsync(actor, command, new Problem(ErrorCodes.BookingConflict, "Another booking of this time was stored a moment ago."));
+            case WriteOutcome.KeyTaken:
+                // The key's row is another request's (perhaps a refusal the gateway kept), or this booking's, made by an attempt whose answer was lost.
+                return await RefusalOrEarlierAsync(actor, command, KeyTaken());
             default:
                 // The id is taken: a retry of a request whose booking was stored (and has since left memory), or another request.
                 return await RefusalOrEarlierAsync(actor, command, Checks.Exists("booking", booking.Id.ToString()));
         }
     }
 
-    // A retry of the same request gets the same booking; another request with that id does not.
+    // A retry of the same request gets the same booking; another request with that id does not. With an
+    // Idempotency-Key (the id comes from it) the whole request counts, purpose too, and another request
+    // reused the key: the gateway answers from the key's row.
     private static CommandResult<Booking> SameRequest(Booking existing, Actor actor, BookCommand command) =>
         existing.TeamId == command.TeamId && existing.UserId == actor.UserId && existing.Interval == command.Interval
-            ? CommandResult<Booking>.Ok(existing)
-            : Checks.Exists("booking", existing.Id.ToString());
+            && (command.Key is null || existing.Purpose == command.Purpose)
+            ? CommandResult<Booking>.Ok(existing with { Replayed = true })
+            : command.Key is not null ? KeyTaken() : Checks.Exists("booking", existing.Id.ToString());
+
+    private static Problem KeyTaken() => new(InternalCodes.IdempotencyKeyTaken, "The Idempotency-Key was used before with another request.");
 
     // The refusal, unless the request's id names a stored booking: then this is a retry (or a clash of ids).
     private async Task<CommandResult<Booking>> RefusalOrEarlierAsync(Actor actor, BookCommand command, CommandResult<Booking> refusal) =>

@@ -2,6 +2,7 @@ using LabScheduler.Contracts.Bookings;
 using LabScheduler.Domain.Bookings;
 using LabScheduler.Persistence.Accounting;
 using LabScheduler.Persistence.Audit;
+using LabScheduler.Persistence.Idempotency;
 using LabScheduler.Persistence.Notifications;
 using NodaTime;
 using Npgsql;
@@ -32,11 +33,15 @@ public sealed partial class BookingStore
     private const string ExclusionViolation = "23P01";
     private const string UniqueViolation = "23505";
 
-    /// <summary>Inserts a new booking row.</summary>
+    /// <summary>
+    /// Inserts a new booking row; with <paramref name="key"/>, the request's Idempotency-Key row too, in
+    /// the same statement: when another request holds the key, nothing is written
+    /// (<see cref="WriteOutcome.KeyTaken"/>).
+    /// </summary>
     public Task<WriteOutcome> InsertAsync(
         Booking booking, IReadOnlyList<Notice>? notices = null, IReadOnlyList<AuditEntry>? audit = null,
-        (Guid EntryId, int ExpectedVersion)? redeems = null, CancellationToken cancellationToken = default) =>
-        InsertAllAsync([booking], notices, audit, redeems, cancellationToken);
+        (Guid EntryId, int ExpectedVersion)? redeems = null, BookingKeyRow? key = null, CancellationToken cancellationToken = default) =>
+        InsertAllAsync([booking], notices, audit, redeems, key, cancellationToken);
 
     /// <summary>
     /// Inserts bookings in one statement: all rows or none (a series is booked all or nothing).
@@ -45,7 +50,7 @@ public sealed partial class BookingStore
     /// statement, and nothing is written when the entry moved on meanwhile (<see cref="WriteOutcome.Stale"/>).</param>
     public async Task<WriteOutcome> InsertAllAsync(
         IReadOnlyList<Booking> bookings, IReadOnlyList<Notice>? notices = null, IReadOnlyList<AuditEntry>? audit = null,
-        (Guid EntryId, int ExpectedVersion)? redeems = null, CancellationToken cancellationToken = default)
+        (Guid EntryId, int ExpectedVersion)? redeems = null, BookingKeyRow? key = null, CancellationToken cancellationToken = default)
     {
         var created = bookings.Count > 0 ? bookings[0].CreatedAt : default;
         NpgsqlBatchCommand Statement()
@@ -55,16 +60,25 @@ public sealed partial class BookingStore
                 UPDATE waitlist SET status = 'booked', booking_id = @redeemBooking, offer_expires_at = NULL, updated_at = @noticeCreated, version = version + 1
                 WHERE @redeem AND id = @redeemEntry AND version = @redeemVersion
                 RETURNING id),
+            keyed AS (
+                INSERT INTO idempotency_keys AS k (user_id, key, request_hash, status, content_type, location, body, created_at, booking_id)
+                SELECT @keyUser, @key, @keyHash, 201, 'application/json; charset=utf-8', @keyLocation, '', @keyAt, @redeemBooking
+                WHERE @keyed
+                ON CONFLICT (user_id, key) DO UPDATE
+                    SET request_hash = excluded.request_hash, status = 201, content_type = excluded.content_type, location = excluded.location,
+                        body = '', created_at = excluded.created_at, booking_id = excluded.booking_id
+                    WHERE {IdempotencyKeys.TakeOverWhere}
+                RETURNING 1),
             written AS (
                 INSERT INTO bookings (id, instrument_id, lab_id, team_id, user_id, status, during, exclusive, purpose, status_reason, created_at, updated_at, version, series_id, team_state, seat)
                 SELECT b.id, b.instrument, b.lab, b.team, b.usr, b.status, b.during, b.exclusive, b.purpose, NULL, b.created, b.created, 1, b.series, b.team_state, b.seat
                 FROM unnest(@id, @instrument, @lab, @team, @user, @status, @during, @exclusive, @purpose, @created, @series, @teamState, @seat)
                      AS b(id, instrument, lab, team, usr, status, during, exclusive, purpose, created, series, team_state, seat)
-                WHERE NOT @redeem OR EXISTS (SELECT 1 FROM redeemed)
+                WHERE (NOT @redeem OR EXISTS (SELECT 1 FROM redeemed)) AND (NOT @keyed OR EXISTS (SELECT 1 FROM keyed))
                 RETURNING id),
             {NoticesCte},
             {AuditCte}
-            SELECT count(*) FROM written
+            SELECT CASE WHEN @keyed AND NOT EXISTS (SELECT 1 FROM keyed) THEN -1 ELSE (SELECT count(*) FROM written) END
             """);
             var p = command.Parameters;
             AddNotices(p, notices ?? [], created);
@@ -73,6 +87,7 @@ public sealed partial class BookingStore
             p.AddWithValue("redeemEntry", redeems?.EntryId ?? Guid.Empty);
             p.AddWithValue("redeemVersion", redeems?.ExpectedVersion ?? 0);
             p.AddWithValue("redeemBooking", bookings.Count > 0 ? bookings[0].Id : Guid.Empty);
+            AddKey(p, key);
             p.AddWithValue("id", bookings.Select(b => b.Id).ToArray());
             p.AddWithValue("instrument", bookings.Select(b => b.InstrumentId).ToArray());
             p.AddWithValue("lab", bookings.Select(b => b.LabId).ToArray());
@@ -91,7 +106,12 @@ public sealed partial class BookingStore
 
         try
         {
-            return await _commits.ScalarAsync(Statement).WaitAsync(cancellationToken) == bookings.Count ? WriteOutcome.Written : WriteOutcome.Stale;
+            return await _commits.ScalarAsync(Statement).WaitAsync(cancellationToken) switch
+            {
+                var written when written == bookings.Count => WriteOutcome.Written,
+                -1 => WriteOutcome.KeyTaken,
+                _ => WriteOutcome.Stale,
+            };
         }
         catch (PostgresException e) when (IsRefusedByLimits(e))
         {
@@ -202,6 +222,20 @@ public sealed partial class BookingStore
         p.AddWithValue("auditEntityId", entries.Select(e => e.EntityId).ToArray());
         p.AddWithValue("auditAction", entries.Select(e => e.Action).ToArray());
         p.AddWithValue("auditDetails", entries.Select(e => e.DetailsJson).ToArray());
+    }
+
+    private static void AddKey(NpgsqlParameterCollection p, BookingKeyRow? key)
+    {
+        var at = key?.At ?? default;
+        var (expired, abandoned) = IdempotencyKeys.Thresholds(at);
+        p.AddWithValue("keyAt", at);
+        p.AddWithValue("keyed", key is not null);
+        p.AddWithValue("keyUser", key?.UserId ?? "");
+        p.AddWithValue("key", key?.Key ?? "");
+        p.AddWithValue("keyHash", key?.RequestHash ?? []);
+        p.AddWithValue("keyLocation", key?.Location ?? "");
+        p.AddWithValue("keyExpired", expired);
+        p.AddWithValue("keyAbandoned", abandoned);
     }
 
     private static void AddLedger(NpgsqlParameterCollection p, LedgerEntry? entry)

@@ -10,4 +10,7 @@ public enum WriteOutcome
 
     /// <summary>The row changed since it was read (version mismatch), or a row with that id exists.</summary>
     Stale,
+
+    /// <summary>The request's Idempotency-Key belongs to another request (or to an earlier attempt's answer); nothing was written.</summary>
+    KeyTaken,
 }

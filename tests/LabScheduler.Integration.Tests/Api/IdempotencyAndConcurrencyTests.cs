@@ -104,25 +104,26 @@ public sealed class IdempotencyAndConcurrencyTests(ApiFixture api)
     [Fact]
     public async Task Retry_AfterAClaimWhoseHolderFailed_TakesTheClaimOverWithinSeconds()
     {
+        // A series claims its key before it runs (a booking writes its key with the booking: BookingIdempotencyTests).
         var instrument = await BookingApiTests.NewInstrument(api);
         using var alice = await api.As("alice");
-        var body = new { instrumentId = instrument, teamId = "tnu-catalysis", localStart = "2026-12-02T14:00", localEnd = "2026-12-02T15:00" };
+        var body = new { instrumentId = instrument, teamId = "tnu-catalysis", localStart = "2026-12-02T14:00", localEnd = "2026-12-02T15:00", recurrence = "FREQ=DAILY;COUNT=2" };
         var key = Guid.NewGuid().ToString();
-        var first = await (await alice.Post("/api/v1/bookings", body, key)).Expect(HttpStatusCode.Created);
+        var first = await (await alice.Post("/api/v1/booking-series", body, key)).Expect(HttpStatusCode.Created);
 
         // The key as a first attempt leaves it when it cannot give its claim up (the database was down when it
-        // failed, though the booking was stored) or its gateway dies: pending, renewed just now, then not for 11 s.
+        // failed, though the series was stored) or its gateway dies: pending, renewed just now, then not for 11 s.
         Task<int> Pending(string age) => api.Harness.Database.ScalarAsync<int>(
             $"UPDATE idempotency_keys SET status = 0, body = '', created_at = now() - interval '{age}' WHERE user_id = 'alice' AND key = @k RETURNING 1", ("k", key));
         await Pending("0 seconds");
-        await (await alice.Post("/api/v1/bookings", body, key)).Expect(HttpStatusCode.Conflict, "idempotency.in-progress");
+        await (await alice.Post("/api/v1/booking-series", body, key)).Expect(HttpStatusCode.Conflict, "idempotency.in-progress");
         await Pending("11 seconds");
-        var taken = await (await alice.Post("/api/v1/bookings", body, key)).Expect(HttpStatusCode.Created);
+        var taken = await (await alice.Post("/api/v1/booking-series", body, key)).Expect(HttpStatusCode.Created);
 
-        // The retry that took the claim over names the same booking (its id comes from the key), and is what the key replays now.
-        Assert.Equal(first.Str("id"), taken.Str("id"));
-        Assert.Equal(first.Str("id"), (await (await alice.Post("/api/v1/bookings", body, key)).Expect(HttpStatusCode.Created)).Str("id"));
-        Assert.Equal(1, await CountBookings(instrument));
+        // The retry that took the claim over names the same series (its id comes from the key), and is what the key replays now.
+        Assert.Equal(first.Str("seriesId"), taken.Str("seriesId"));
+        Assert.Equal(first.Str("seriesId"), (await (await alice.Post("/api/v1/booking-series", body, key)).Expect(HttpStatusCode.Created)).Str("seriesId"));
+        Assert.Equal(2, await CountBookings(instrument));
     }
 
     [Fact]
@@ -137,12 +138,26 @@ public sealed class IdempotencyAndConcurrencyTests(ApiFixture api)
         using var client = cut.CreateClient();
         client.DefaultRequestHeaders.Authorization = alice.DefaultRequestHeaders.Authorization;
 
-        var response = await client.Post(
-            "/api/v1/bookings", new { instrumentId = instrument, teamId = "tnu-catalysis", localStart = "2026-12-02T16:00", localEnd = "2026-12-02T17:00" }, Guid.NewGuid().ToString());
-
-        await response.Expect(HttpStatusCode.ServiceUnavailable, "unavailable");
-        Assert.NotNull(response.Headers.RetryAfter);
+        // A series claims its key in the gateway's database first: refused before anything is booked.
+        var series = await client.Post(
+            "/api/v1/booking-series",
+            new { instrumentId = instrument, teamId = "tnu-catalysis", localStart = "2026-12-02T16:00", localEnd = "2026-12-02T17:00", recurrence = "FREQ=DAILY;COUNT=2" },
+            Guid.NewGuid().ToString());
+        await series.Expect(HttpStatusCode.ServiceUnavailable, "unavailable");
+        Assert.NotNull(series.Headers.RetryAfter);
         Assert.Equal(0, await CountBookings(instrument));
+
+        // A booking's key is written by the silo with the booking: it needs only the silo's database.
+        var key = Guid.NewGuid().ToString();
+        var booking = new { instrumentId = instrument, teamId = "tnu-catalysis", localStart = "2026-12-02T16:00", localEnd = "2026-12-02T17:00" };
+        var booked = await (await client.Post("/api/v1/bookings", booking, key)).Expect(HttpStatusCode.Created);
+        Assert.Equal(booked.Str("id"), (await (await client.Post("/api/v1/bookings", booking, key)).Expect(HttpStatusCode.Created)).Str("id"));
+
+        // A refusal is kept by the gateway, in its database: unavailable, so that a retry is decided anew.
+        var refused = await client.Post("/api/v1/bookings", booking, Guid.NewGuid().ToString());
+        await refused.Expect(HttpStatusCode.ServiceUnavailable, "unavailable");
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal(1, await CountBookings(instrument));
     }
 
     private static int ClosedPort()
