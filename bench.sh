@@ -7,6 +7,10 @@
 #   ./bench.sh --quick    short run (8 s per scenario, 200,000 bookings), a few minutes
 #   ./bench.sh [--quick] --only book,catalog   only the scenarios named (cold, growth, book, contended,
 #                         free, search, p99at70, report, catalog)
+#   ./bench.sh [--quick] --cluster N [--only book]   LabScheduler as deploy/cluster.sh runs it (N silos, two
+#                         gateways, each a process; the load spread over both gateways) instead of ./run.sh's
+#                         one process; the scenarios are named book-Nsilos, ... and book shows the cluster at
+#                         work: the Active silos, the bookings each silo's instrument grains took, no overlaps
 #   ./bench.sh --in-process [--instruments N] [--report-bookings M]   the older in-process grain benchmark
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)

@@ -5,10 +5,20 @@ using System.Text.Json;
 
 namespace LabScheduler.Benchmarks.Load;
 
-/// <summary>An HTTP client of one server, signed in per user with demo tokens from LabScheduler's gateway.</summary>
-public sealed class Api(HttpClient http, string baseUrl, TokenSource tokens)
+/// <summary>
+/// An HTTP client of one server, signed in per user with demo tokens from LabScheduler's gateway;
+/// given several URLs (the gateways of a cluster), it sends its requests to each in turn.
+/// </summary>
+public sealed class Api(HttpClient http, IReadOnlyList<string> baseUrls, TokenSource tokens)
 {
-    public string BaseUrl => baseUrl;
+    private int _next = -1;
+
+    public Api(HttpClient http, string baseUrl, TokenSource tokens)
+        : this(http, [baseUrl], tokens)
+    {
+    }
+
+    public string BaseUrl => baseUrls[0];
 
     public async Task<int> SendAsync(HttpMethod method, string path, string userId, object? body = null, CancellationToken cancellationToken = default)
     {
@@ -19,6 +29,7 @@ public sealed class Api(HttpClient http, string baseUrl, TokenSource tokens)
 
     public async Task<HttpResponseMessage> SendForResponseAsync(HttpMethod method, string path, string userId, object? body = null, CancellationToken cancellationToken = default)
     {
+        var baseUrl = baseUrls.Count == 1 ? baseUrls[0] : baseUrls[(int)((uint)Interlocked.Increment(ref _next) % (uint)baseUrls.Count)];
         using var request = new HttpRequestMessage(method, baseUrl + path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.ForAsync(userId));
         if (method == HttpMethod.Post && path == "/api/v1/bookings")

@@ -6,11 +6,12 @@ namespace LabScheduler.Benchmarks.Load;
 /// <summary>
 /// CPU time the benchmark's own processes spent, read from /proc: PostgreSQL (every server process,
 /// and what exited backends left in the postmaster's children's time), the silo, the gateway (or the
-/// silo+gateway, when co-hosted) and the baseline service. CPU per operation does not depend on
+/// silo+gateway, when co-hosted; in a deploy/cluster.sh cluster each silo and gateway by the name
+/// cluster.sh gave it, silo-1, gateway-2, ...) and the baseline service. CPU per operation does not depend on
 /// what else the machine is doing, so it is the figure to compare on a noisy machine.
 /// </summary>
 /// <remarks>
-/// Only processes descended from this one (run.sh and what it starts, the baseline) or from the
+/// Only processes descended from this one (run.sh or cluster.sh and what they start, the baseline) or from the
 /// benchmark's PostgreSQL postmaster (found by the lock file of the socket in LABSCHED_TEST_DB) are
 /// counted: on a shared machine other silos, gateways and PostgreSQL servers run too, and counting
 /// them by name made the per-operation figures several times too high. Without the lock file (a TCP
@@ -72,7 +73,8 @@ public static class CpuMeter
             }
 
             // A silo with the gateway co-hosted (./run.sh's default) is one process: "silo+gateway".
-            var component = p.CommandLine.Contains("LabScheduler.Silo", StringComparison.Ordinal)
+            var component = ClusterName(p) is { } name ? name
+                : p.CommandLine.Contains("LabScheduler.Silo", StringComparison.Ordinal)
                     ? p.CommandLine.Contains("Gateway:CoHosted=true", StringComparison.OrdinalIgnoreCase) ? "silo+gateway" : "silo"
                 : p.CommandLine.Contains("LabScheduler.Gateway", StringComparison.Ordinal) ? "gateway"
                 : p.CommandLine.Contains("LabScheduler.Benchmarks.dll baseline", StringComparison.Ordinal) ? "baseline"
@@ -88,6 +90,29 @@ public static class CpuMeter
         }
 
         return totals;
+    }
+
+    /// <summary>
+    /// The name deploy/cluster.sh gave a silo or gateway it started (silo-1, gateway-2): the end of
+    /// LABSCHED_CLUSTER_PROC=DATA:NAME in its environment; null for any other process.
+    /// </summary>
+    private static string? ClusterName(Proc p)
+    {
+        if (!p.CommandLine.Contains("LabScheduler.Silo", StringComparison.Ordinal) && !p.CommandLine.Contains("LabScheduler.Gateway", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        const string Marker = "LABSCHED_CLUSTER_PROC=";
+        try
+        {
+            var marker = File.ReadAllText($"/proc/{p.Pid}/environ").Split('\0').FirstOrDefault(v => v.StartsWith(Marker, StringComparison.Ordinal));
+            return marker is null ? null : marker[(marker.LastIndexOf(':') + 1)..];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Whether <paramref name="p"/> is <paramref name="root"/> or one of its descendants.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using NodaTime;
@@ -5,9 +6,15 @@ using LabScheduler.Persistence;
 
 namespace LabScheduler.Benchmarks.Load;
 
-/// <summary>Options of a load run (./bench.sh [--quick]).</summary>
-public sealed record LoadOptions(bool Quick, string Root, string AdminConnectionString, string ResultsFile, IReadOnlySet<string>? Only = null)
+/// <summary>Options of a load run (./bench.sh [--quick] [--only a,b] [--cluster N]).</summary>
+public sealed record LoadOptions(bool Quick, string Root, string AdminConnectionString, string ResultsFile, IReadOnlySet<string>? Only = null, int? ClusterSilos = null)
 {
+    /// <summary>Gateways of a --cluster run; the load is spread over their URLs.</summary>
+    public int ClusterGateways => 2;
+
+    /// <summary>What a scenario's name gets in a --cluster run ("book-2silos"), so that its figures are never taken for the single process's.</summary>
+    public string NameSuffix => ClusterSilos is { } silos ? $"-{silos}silos" : "";
+
     /// <summary>Whether the scenario is to run (all of them unless --only names some).</summary>
     public bool Runs(string scenario) => Only is null || Only.Contains(scenario);
 
@@ -43,14 +50,15 @@ public sealed class LoadBenchmark(LoadOptions options)
         {
             MaxConnectionsPerServer = 512, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseCookies = false,
         }) { Timeout = TimeSpan.FromSeconds(60) };
-        await using var systems = new Systems(options.Root, options.AdminConnectionString, work);
+        await using var systems = new Systems(options.Root, options.AdminConnectionString, work, options.ClusterSilos, options.ClusterGateways);
         var world = World.Generate(options.Instruments, teams: 200, researchers: 2000);
-        Say($"LabScheduler load benchmark ({(options.Quick ? "quick" : "full")}), {Machine()}");
+        Say($"LabScheduler load benchmark ({(options.Quick ? "quick" : "full")}), {Machine()}"
+            + (options.ClusterSilos is { } silos ? $"; LabScheduler as deploy/cluster.sh runs it: {silos} silos, {options.ClusterGateways} gateways" : ""));
 
         await systems.CreateDatabasesAsync();
         await systems.StartLabSchedulerAsync(http);
         var tokens = new TokenSource(http, systems.LabSchedulerUrl);
-        var labScheduler = new Api(http, systems.LabSchedulerUrl, tokens);
+        var labScheduler = new Api(http, systems.LabSchedulerUrls, tokens);
         var baseline = new Api(http, systems.BaselineUrl, tokens);
         await WorldSetup.CreateAsync(labScheduler, world, Say);
         await Parallel.ForEachAsync(world.Researchers, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (r, _) => await tokens.ForAsync(r.Id));
@@ -77,7 +85,7 @@ public sealed class LoadBenchmark(LoadOptions options)
             await GrowthAsync(labScheduler, world);
         }
 
-        var book = options.Runs("book") || options.Runs("p99at70") ? await BookAsync(labScheduler, baseline, world, bookable, systems.LabSchedulerDb) : default;
+        var book = options.Runs("book") || options.Runs("p99at70") ? await BookAsync(labScheduler, baseline, world, bookable, systems) : default;
         if (options.Runs("contended"))
         {
             await ContendedAsync(labScheduler, baseline, world, contended, systems);
@@ -113,28 +121,58 @@ public sealed class LoadBenchmark(LoadOptions options)
         Console.WriteLine(results.Table());
         await results.WriteAsync(options.ResultsFile);
         Say($"wrote {options.ResultsFile}");
-        return _results.Any(r => r.OverlapsFound > 0) ? 1 : 0;
+        // A cluster run that did not book on every silo did not show what it is for.
+        return _results.Any(r => r.OverlapsFound > 0 || r.ActiveSilos is { } active && (active < options.ClusterSilos || r.BookingsBySilo!.Count(s => s.Value > 0) < options.ClusterSilos)) ? 1 : 0;
     }
 
-    private async Task<(RunResult LabScheduler, RunResult Baseline)> BookAsync(Api labScheduler, Api baseline, World world, InstrumentSpec[] instruments, string labSchedulerDb)
+    private async Task<(RunResult LabScheduler, RunResult Baseline)> BookAsync(Api labScheduler, Api baseline, World world, InstrumentSpec[] instruments, Systems systems)
     {
         await WarmAsync(labScheduler, baseline, world, instruments);
-        var pg0 = await PgWrites.SampleAsync(labSchedulerDb);
+        var created = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var pg0 = await PgWrites.SampleAsync(systems.LabSchedulerDb);
         var cpu0 = CpuMeter.Sample();
-        var ours = await LoadGenerator.ClosedLoopAsync(options.Clients, options.Duration, Booker(labScheduler, world, instruments, 1));
+        var ours = await LoadGenerator.ClosedLoopAsync(options.Clients, options.Duration, Booker(labScheduler, world, instruments, 1, created));
         var cpu1 = CpuMeter.Sample();
-        var pg1 = await PgWrites.SampleAsync(labSchedulerDb);
+        var pg1 = await PgWrites.SampleAsync(systems.LabSchedulerDb);
         var theirs = await LoadGenerator.ClosedLoopAsync(options.Clients, options.Duration, Booker(baseline, world, instruments, 2));
         var cpu2 = CpuMeter.Sample();
-        Add(ScenarioResult.Of("book", ours, IsError) with
+        var result = ScenarioResult.Of("book", ours, IsError) with
         {
             BaselineOpsPerSec = ScenarioResult.Round(theirs.OpsPerSecond),
             BaselineP99Ms = ScenarioResult.Round(theirs.Latencies.Percentile(99)),
             Ratio = ScenarioResult.Round(ours.OpsPerSecond / theirs.OpsPerSecond),
             Note = $"labsched {ours.Latencies.Statuses()}, {CpuMeter.PerOperation(cpu0, cpu1, ours.Latencies.Count)}, {PgWrites.PerOperation(pg0, pg1, ours.Latencies.Count)}; "
                 + $"baseline {theirs.Latencies.Statuses()}, {CpuMeter.PerOperation(cpu1, cpu2, theirs.Latencies.Count)}",
-        });
+        };
+        Add(options.ClusterSilos is null ? result : await WithClusterEvidenceAsync(result, systems, instruments, created));
         return (ours, theirs);
+    }
+
+    /// <summary>
+    /// What shows that a cluster did the booking: the silos Active in the membership table, which
+    /// silo held each instrument grain (the grain that takes an instrument's bookings) right after
+    /// the run, and so how many of the run's created bookings each silo took; and no overlapping
+    /// bookings in the database afterwards.
+    /// </summary>
+    private async Task<ScenarioResult> WithClusterEvidenceAsync(ScenarioResult result, Systems systems, InstrumentSpec[] instruments, ConcurrentDictionary<string, int> created)
+    {
+        var active = await systems.ActiveSilosAsync();
+        var hosts = await ClusterProbe.InstrumentSilosAsync(systems.LabSchedulerDb);
+        var overlaps = await OverlapsAsync(systems.LabSchedulerDb, instruments);
+        var grainsBySilo = active.ToDictionary(s => s, s => instruments.Count(i => hosts.GetValueOrDefault(i.Id) == s), StringComparer.Ordinal);
+        var bookingsBySilo = active.ToDictionary(s => s, s => created.Where(c => hosts.GetValueOrDefault(c.Key) == s).Sum(c => c.Value), StringComparer.Ordinal);
+        var elsewhere = created.Where(c => !hosts.TryGetValue(c.Key, out var silo) || !active.Contains(silo)).Sum(c => c.Value);
+        var perSilo = string.Join(", ", active.Select(s => $"{s} {grainsBySilo[s]} instrument grains, {bookingsBySilo[s]} bookings"));
+        return result with
+        {
+            OverlapsFound = overlaps,
+            ActiveSilos = active.Count,
+            InstrumentGrainsBySilo = grainsBySilo,
+            BookingsBySilo = bookingsBySilo,
+            Note = $"{active.Count} Active silos in the membership table; by the silo that held the instrument's grain after the run: {perSilo}"
+                + (elsewhere > 0 ? $", {elsewhere} bookings on instruments found on no Active silo" : "")
+                + $"; overlaps in the database {overlaps}; requests spread over {options.ClusterGateways} gateways; " + result.Note,
+        };
     }
 
     /// <summary>
@@ -401,7 +439,8 @@ public sealed class LoadBenchmark(LoadOptions options)
         });
     }
 
-    private Operation Booker(Api api, World world, InstrumentSpec[] instruments, int seed)
+    /// <summary>Random bookings; with <paramref name="created"/>, the created ones (201) are counted by instrument.</summary>
+    private Operation Booker(Api api, World world, InstrumentSpec[] instruments, int seed, ConcurrentDictionary<string, int>? created = null)
     {
         var random = new ThreadLocal<Random>(() => new Random((seed * 15485863) + Environment.CurrentManagedThreadId));
         return async (_, ct) =>
@@ -410,7 +449,13 @@ public sealed class LoadBenchmark(LoadOptions options)
             var instrument = instruments[r.Next(instruments.Length)];
             var researcher = world.Researchers[r.Next(world.Researchers.Count)];
             var slot = World.RandomSlot(r, instrument, SystemClock.Instance.GetCurrentInstant());
-            return await api.SendAsync(HttpMethod.Post, "/api/v1/bookings", researcher.Id, BookingBody(instrument, researcher, slot), ct);
+            var status = await api.SendAsync(HttpMethod.Post, "/api/v1/bookings", researcher.Id, BookingBody(instrument, researcher, slot), ct);
+            if (status == 201)
+            {
+                created?.AddOrUpdate(instrument.Id, 1, (_, n) => n + 1);
+            }
+
+            return status;
         };
     }
 
@@ -437,6 +482,7 @@ public sealed class LoadBenchmark(LoadOptions options)
 
     private void Add(ScenarioResult result)
     {
+        result = result with { Name = result.Name + options.NameSuffix };
         _results.Add(result);
         Say($"{result.Name}: {result.OpsPerSec:0.0}/s p50 {result.P50Ms:0.00} ms p95 {result.P95Ms:0.00} ms p99 {result.P99Ms:0.00} ms errors {result.Errors}"
             + (result.Ratio is { } ratio ? $" ratio {ratio:0.00}" : "") + (result.Note is { } note ? $" ({note})" : ""));

@@ -50,6 +50,18 @@ public sealed record ScenarioResult
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? ConflictRate { get; init; }
 
+    /// <summary>A --cluster run's book: the silos Active in the membership table after the run.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ActiveSilos { get; init; }
+
+    /// <summary>A --cluster run's book: per silo (host:port), the instrument grains it held after the run.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, int>? InstrumentGrainsBySilo { get; init; }
+
+    /// <summary>A --cluster run's book: per silo, the bookings created on the instruments whose grains it held.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, int>? BookingsBySilo { get; init; }
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Note { get; init; }
 
@@ -76,12 +88,12 @@ public sealed record BenchResults(string Machine, bool Quick, IReadOnlyList<Scen
     {
         var lines = new List<string>
         {
-            string.Format(CultureInfo.InvariantCulture, "{0,-10} {1,10} {2,9} {3,9} {4,9} {5,7} {6,11} {7,7}  {8}", "scenario", "ops/s", "p50 ms", "p95 ms", "p99 ms", "errors", "baseline/s", "ratio", "notes"),
+            string.Format(CultureInfo.InvariantCulture, "{0,-12} {1,10} {2,9} {3,9} {4,9} {5,7} {6,11} {7,7}  {8}", "scenario", "ops/s", "p50 ms", "p95 ms", "p99 ms", "errors", "baseline/s", "ratio", "notes"),
         };
         foreach (var s in Scenarios)
         {
             lines.Add(string.Format(
-                CultureInfo.InvariantCulture, "{0,-10} {1,10:0.0} {2,9:0.00} {3,9:0.00} {4,9:0.00} {5,7} {6,11} {7,7}  {8}",
+                CultureInfo.InvariantCulture, "{0,-12} {1,10:0.0} {2,9:0.00} {3,9:0.00} {4,9:0.00} {5,7} {6,11} {7,7}  {8}",
                 s.Name, s.OpsPerSec, s.P50Ms, s.P95Ms, s.P99Ms, s.Errors,
                 s.BaselineOpsPerSec is { } b ? b.ToString("0.0", CultureInfo.InvariantCulture) : "-",
                 s.Ratio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) : "-",
