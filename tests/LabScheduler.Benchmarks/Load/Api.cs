@@ -45,6 +45,23 @@ public sealed class Api(HttpClient http, IReadOnlyList<string> baseUrls, TokenSo
         return await http.SendAsync(request, cancellationToken);
     }
 
+    /// <summary>
+    /// Seconds the server's process has spent in the JIT so far, from its Prometheus metrics (the
+    /// runtime's own meter); null when it publishes none (the baseline).
+    /// </summary>
+    public async Task<double?> JitSecondsAsync()
+    {
+        const string Metric = "dotnet_jit_compilation_time_seconds_total";
+        using var response = await http.GetAsync($"{BaseUrl}/metrics");
+        if (!response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        var line = (await response.Content.ReadAsStringAsync()).Split('\n').FirstOrDefault(l => l.StartsWith(Metric, StringComparison.Ordinal));
+        return line is not null && double.TryParse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
+    }
+
     /// <summary>Sends and fails loudly unless the answer is 2xx or the given acceptable status (setup steps must work).</summary>
     public async Task MustAsync(HttpMethod method, string path, string userId, object? body = null, int alsoFine = 0)
     {

@@ -19,10 +19,12 @@ public sealed record RunResult(TimeSpan Elapsed, LatencyRecorder Latencies, int 
 /// </summary>
 public static class LoadGenerator
 {
-    public static async Task<RunResult> ClosedLoopAsync(int workers, TimeSpan duration, Operation operation)
+    /// <summary>A closed loop for <paramref name="duration"/>, or until <paramref name="until"/> is cancelled.</summary>
+    public static async Task<RunResult> ClosedLoopAsync(int workers, TimeSpan duration, Operation operation, CancellationToken until = default)
     {
         var latencies = new LatencyRecorder();
-        using var stop = new CancellationTokenSource(duration);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(until);
+        stop.CancelAfter(duration);
         var started = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
         {
