@@ -49,4 +49,32 @@ public sealed class SlotsApiTests(ApiFixture api)
         await (await alice.GetAsync($"/api/v1/slots?category={category}")).Expect(HttpStatusCode.BadRequest, "validation");
         await (await alice.GetAsync($"/api/v1/slots?category={category}&durationMinutes=60&from=2026-12-01&to=2027-03-01")).Expect(HttpStatusCode.BadRequest, "validation");
     }
+
+    [Fact]
+    public async Task Slots_FollowEveryChangeOfAnInstrument_AfterTheCatalogWasRead()
+    {
+        var category = $"cat-{Guid.NewGuid():N}"[..14];
+        var xian = await Instrument("xian-nmr", category);
+        using var admin = await api.As("admin");
+        using var alice = await api.As("alice");
+        async Task<List<string>> Slots()
+        {
+            var found = await (await alice.GetAsync($"/api/v1/slots?category={category}&durationMinutes=60&from=2026-12-01T00:00:00Z&to=2026-12-02T00:00:00Z&limit=10"))
+                .Expect(HttpStatusCode.OK);
+            return [.. found.GetProperty("items").EnumerateArray().Select(s => s.GetProperty("lab").Str("start"))];
+        }
+
+        await (await admin.Put($"/api/v1/instruments/{xian}/opening-hours", new { weekly = new[] { new { day = "tuesday", from = "09:00", to = "11:00" } } })).Expect(HttpStatusCode.OK);
+        Assert.Equal(["2026-12-01T09:00:00+08:00", "2026-12-01T10:00:00+08:00"], await Slots());
+
+        // The same category read again after each change: the search sees the new hours, rules and status at once.
+        await (await admin.Put($"/api/v1/instruments/{xian}/opening-hours", new { weekly = new[] { new { day = "tuesday", from = "14:00", to = "15:00" } } })).Expect(HttpStatusCode.OK);
+        Assert.Equal(["2026-12-01T14:00:00+08:00"], await Slots());
+        await (await admin.Patch($"/api/v1/instruments/{xian}", new { rules = new { slotMinutes = 60, requiresAuthorization = true } })).Expect(HttpStatusCode.OK);
+        Assert.Empty(await Slots());
+        await (await admin.Patch($"/api/v1/instruments/{xian}", new { rules = new { slotMinutes = 60, requiresAuthorization = false }, status = "maintenance" })).Expect(HttpStatusCode.OK);
+        Assert.Empty(await Slots());
+        await (await admin.Patch($"/api/v1/instruments/{xian}", new { status = "active" })).Expect(HttpStatusCode.OK);
+        Assert.Equal(["2026-12-01T14:00:00+08:00"], await Slots());
+    }
 }
