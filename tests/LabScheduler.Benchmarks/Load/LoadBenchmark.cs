@@ -234,6 +234,7 @@ public sealed class LoadBenchmark(LoadOptions options)
             if (Stopwatch.GetElapsedTime(started) >= options.MinWarmUp && jitShare < 0.02)
             {
                 await settled.CancelAsync();
+                break; // jitShare stays the figure that ended the warm-up
             }
         }
 
