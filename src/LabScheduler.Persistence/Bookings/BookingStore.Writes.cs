@@ -57,15 +57,15 @@ public sealed partial class BookingStore
         {
             var command = new NpgsqlBatchCommand($"""
             WITH redeemed AS (
-                UPDATE waitlist SET status = 'booked', booking_id = @redeemBooking, offer_expires_at = NULL, updated_at = @noticeCreated, version = version + 1
+                UPDATE waitlist SET status = 'booked', booking_id = @firstBooking, offer_expires_at = NULL, updated_at = @noticeCreated, version = version + 1
                 WHERE @redeem AND id = @redeemEntry AND version = @redeemVersion
                 RETURNING id),
             keyed AS (
                 INSERT INTO idempotency_keys AS k (user_id, key, request_hash, status, content_type, location, body, created_at, booking_id)
-                SELECT @keyUser, @key, @keyHash, 201, 'application/json; charset=utf-8', @keyLocation, '', @keyAt, @redeemBooking
+                SELECT @keyUser, @key, @keyHash, 201, 'application/json; charset=utf-8', @keyLocation, '', @keyAt, @firstBooking
                 WHERE @keyed
                 ON CONFLICT (user_id, key) DO UPDATE
-                    SET request_hash = excluded.request_hash, status = 201, content_type = excluded.content_type, location = excluded.location,
+                    SET request_hash = excluded.request_hash, status = excluded.status, content_type = excluded.content_type, location = excluded.location,
                         body = '', created_at = excluded.created_at, booking_id = excluded.booking_id
                     WHERE {IdempotencyKeys.TakeOverWhere}
                 RETURNING 1),
@@ -86,7 +86,7 @@ public sealed partial class BookingStore
             p.AddWithValue("redeem", redeems is not null);
             p.AddWithValue("redeemEntry", redeems?.EntryId ?? Guid.Empty);
             p.AddWithValue("redeemVersion", redeems?.ExpectedVersion ?? 0);
-            p.AddWithValue("redeemBooking", bookings.Count > 0 ? bookings[0].Id : Guid.Empty);
+            p.AddWithValue("firstBooking", bookings.Count > 0 ? bookings[0].Id : Guid.Empty);
             AddKey(p, key);
             p.AddWithValue("id", bookings.Select(b => b.Id).ToArray());
             p.AddWithValue("instrument", bookings.Select(b => b.InstrumentId).ToArray());

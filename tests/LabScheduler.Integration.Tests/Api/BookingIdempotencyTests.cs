@@ -19,6 +19,20 @@ public sealed class BookingIdempotencyTests(ApiFixture api)
     private static object Slot(string instrument, string from, string to, string purpose = "") =>
         new { instrumentId = instrument, teamId = Team, localStart = $"2026-12-03T{from}", localEnd = $"2026-12-03T{to}", purpose };
 
+    // Alice's request with a new key is refused (dana holds the time), then dana cancels: the time is free, the key's answer a refusal.
+    private async Task<(string Instrument, string Key)> RefusedThenFreedAsync(string from, string to)
+    {
+        var instrument = await BookingApiTests.NewInstrument(api);
+        using var alice = await api.As("alice");
+        using var dana = await api.As("dana");
+        var held = await (await dana.Post("/api/v1/bookings", new { instrumentId = instrument, teamId = "kaznu-nano", localStart = $"2026-12-03T{from}", localEnd = $"2026-12-03T{to}" }))
+            .Expect(HttpStatusCode.Created);
+        var key = Guid.NewGuid().ToString();
+        await (await alice.Post("/api/v1/bookings", Slot(instrument, from, to), key)).Expect(HttpStatusCode.Conflict, "booking.conflict");
+        await (await dana.Post($"/api/v1/bookings/{held.Str("id")}/cancel", new { })).Expect(HttpStatusCode.OK);
+        return (instrument, key);
+    }
+
     [Fact]
     public async Task TheKeysRow_IsWrittenWithTheBooking_AndARetryIsMarkedReplayed()
     {
@@ -43,16 +57,10 @@ public sealed class BookingIdempotencyTests(ApiFixture api)
     [Fact]
     public async Task ARefusal_IsTheKeysAnswer_EvenAfterTheTimeIsFreed()
     {
-        var instrument = await BookingApiTests.NewInstrument(api);
+        var (instrument, key) = await RefusedThenFreedAsync("11:00", "12:00");
         using var alice = await api.As("alice");
-        using var dana = await api.As("dana");
-        var held = await (await dana.Post("/api/v1/bookings", new { instrumentId = instrument, teamId = "kaznu-nano", localStart = "2026-12-03T11:00", localEnd = "2026-12-03T12:00" }))
-            .Expect(HttpStatusCode.Created);
-        var key = Guid.NewGuid().ToString();
-        await (await alice.Post("/api/v1/bookings", Slot(instrument, "11:00", "12:00"), key)).Expect(HttpStatusCode.Conflict, "booking.conflict");
 
         // The time is free again, but the key's first answer was a refusal: a retry gets that refusal, not a booking.
-        await (await dana.Post($"/api/v1/bookings/{held.Str("id")}/cancel", new { })).Expect(HttpStatusCode.OK);
         var retry = await alice.Post("/api/v1/bookings", Slot(instrument, "11:00", "12:00"), key);
         await retry.Expect(HttpStatusCode.Conflict, "booking.conflict");
         Assert.Equal("true", Assert.Single(retry.Headers.GetValues("Idempotent-Replayed")));
@@ -100,14 +108,8 @@ public sealed class BookingIdempotencyTests(ApiFixture api)
     [Fact]
     public async Task APendingClaim_HoldsTheKeyForItsLease_ThenTheBookingTakesItOver()
     {
-        var instrument = await BookingApiTests.NewInstrument(api);
+        var (instrument, key) = await RefusedThenFreedAsync("16:00", "17:00");
         using var alice = await api.As("alice");
-        using var dana = await api.As("dana");
-        var held = await (await dana.Post("/api/v1/bookings", new { instrumentId = instrument, teamId = "kaznu-nano", localStart = "2026-12-03T16:00", localEnd = "2026-12-03T17:00" }))
-            .Expect(HttpStatusCode.Created);
-        var key = Guid.NewGuid().ToString();
-        await (await alice.Post("/api/v1/bookings", Slot(instrument, "16:00", "17:00"), key)).Expect(HttpStatusCode.Conflict, "booking.conflict");
-        await (await dana.Post($"/api/v1/bookings/{held.Str("id")}/cancel", new { })).Expect(HttpStatusCode.OK);
 
         // The key's row as a gateway of the previous version leaves it while its request runs (it claims keys
         // before booking; during a rolling upgrade both kinds of rows meet): pending, renewed just now.
